@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every kernel-version difference lives here, each entry naming the
+ * version that needs it. Supported: 6.1 and later.
+ */
+#ifndef TA_COMPAT_H
+#define TA_COMPAT_H
+
+#include <linux/version.h>
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+#error "timeaudit needs Linux 6.1 or later"
+#endif
+
+#ifndef CONFIG_AUDITSYSCALL
+/* struct audit_ntp_data is empty without it: no old NTP values. */
+#error "timeaudit needs CONFIG_AUDITSYSCALL"
+#endif
+
+#if !defined(CONFIG_KRETPROBES)
+#error "timeaudit needs CONFIG_KRETPROBES"
+#endif
+
+/*
+ * The NTP core that fills struct audit_ntp_data under the timekeeper lock.
+ * 6.17 renamed __do_adjtimex() to ntp_adjtimex() and added a timekeeper
+ * id as the first argument (auxiliary clocks), moving the data pointer.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
+#define TA_NTP_CORE_SYM		"ntp_adjtimex"
+#define TA_NTP_CORE_AD_ARG	4
+#else
+#define TA_NTP_CORE_SYM		"__do_adjtimex"
+#define TA_NTP_CORE_AD_ARG	3
+#endif
+
+/*
+ * Syscall entry points take the user's pt_regs on x86-64 since 4.17
+ * (ARCH_HAS_SYSCALL_WRAPPER); the first argument is in regs->di.
+ */
+#ifdef CONFIG_X86_64
+#define TA_SYS_DELETE_MODULE	"__x64_sys_delete_module"
+#define TA_USER_ARG0(uregs)	((uregs)->di)
+#define TA_USER_ARG1(uregs)	((uregs)->si)
+#else
+#error "timeaudit supports x86-64 only for now"
+#endif
+
+#endif /* TA_COMPAT_H */

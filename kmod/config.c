@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Every tunable is a module parameter with the same name at insmod time
+ * and under /sys/module/timeaudit/parameters. Writers are serialised by a
+ * mutex and publish a whole new config under a seqlock, so a probe
+ * handler always sees one consistent config and never blocks for long.
+ */
+#include <linux/bits.h>
+#include <linux/capability.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/seqlock.h>
+
+#include "config.h"
+#include "format.h"
+#include "record.h"
+
+static DEFINE_MUTEX(ta_config_mutex);
+static DEFINE_SEQLOCK(ta_config_seq);
+static bool ta_live;	/* init done: a write is now a runtime change */
+
+static struct ta_config ta_config = {
+	.threshold = {
+		[TIMEAUDIT_CLASS_STEP]	= TIMEAUDIT_DEF_STEP_NS,
+		[TIMEAUDIT_CLASS_SLEW]	= TIMEAUDIT_DEF_SLEW_NS,
+		[TIMEAUDIT_CLASS_FREQ]	= TIMEAUDIT_DEF_FREQ_PPB,
+		[TIMEAUDIT_CLASS_TICK]	= TIMEAUDIT_DEF_TICK_US,
+		[TIMEAUDIT_CLASS_TAI]	= TIMEAUDIT_DEF_TAI_S,
+	},
+	.status_mask = TIMEAUDIT_DEF_STATUS_MASK,
+	.classes = GENMASK(TIMEAUDIT_CLASS_COUNT - 1, 0),
+	.key = TIMEAUDIT_DEF_KEY,
+};
+
+void ta_config_get(struct ta_config *out)
+{
+	unsigned int seq;
+
+	do {
+		seq = read_seqbegin(&ta_config_seq);
+		*out = ta_config;
+	} while (read_seqretry(&ta_config_seq, seq));
+}
+
+bool ta_config_locked(void)
+{
+	return READ_ONCE(ta_config.locked);
+}
+
+enum ta_param_kind { TA_P_THRESHOLD, TA_P_MASK, TA_P_CLASSES, TA_P_KEY,
+		     TA_P_LOCKED };
+
+struct ta_param {
+	const char *name;
+	enum ta_param_kind kind;
+	enum timeaudit_class class;	/* TA_P_THRESHOLD only */
+	u64 max;
+	const char *expect;		/* unit, or what else is accepted */
+};
+
+static void ta_param_format(const struct ta_param *p,
+			    const struct ta_config *cfg, char *buf, size_t len)
+{
+	switch (p->kind) {
+	case TA_P_THRESHOLD:
+		scnprintf(buf, len, "%llu", cfg->threshold[p->class]);
+		break;
+	case TA_P_MASK:
+		scnprintf(buf, len, "0x%04x", cfg->status_mask);
+		break;
+	case TA_P_CLASSES:
+		ta_format_classes(buf, len, cfg->classes);
+		break;
+	case TA_P_KEY:
+		strscpy(buf, cfg->key, len);
+		break;
+	case TA_P_LOCKED:
+		scnprintf(buf, len, "%d", cfg->locked);
+		break;
+	}
+}
+
+static int ta_param_parse(const struct ta_param *p, const char *val,
+			  struct ta_config *cfg)
+{
+	u64 v;
+	int err;
+
+	switch (p->kind) {
+	case TA_P_THRESHOLD:
+		return ta_parse_u64(val, false, p->max, &cfg->threshold[p->class]);
+	case TA_P_MASK:
+		err = ta_parse_u64(val, true, p->max, &v);
+		if (!err)
+			cfg->status_mask = v;
+		return err;
+	case TA_P_CLASSES:
+		return ta_parse_classes(val, &cfg->classes);
+	case TA_P_KEY:
+		return ta_parse_key(val, cfg->key, sizeof(cfg->key));
+	case TA_P_LOCKED:
+		err = ta_parse_u64(val, false, 1, &v);
+		if (!err)
+			cfg->locked = v;
+		return err;
+	}
+	return -EINVAL;
+}
+
+static int ta_param_set(const char *val, const struct kernel_param *kp)
+{
+	const struct ta_param *p = kp->arg;
+	char old[TA_FLAGS_BUF];
+	struct ta_config next;
+	bool was_locked;
+	int err;
+
+	mutex_lock(&ta_config_mutex);
+	next = ta_config;
+	was_locked = next.locked;
+	ta_param_format(p, &next, old, sizeof(old));
+
+	if (ta_live && !capable(CAP_AUDIT_CONTROL))
+		err = -EPERM;
+	else if (ta_live && was_locked)
+		err = -EPERM;
+	else
+		err = ta_param_parse(p, val, &next);
+
+	if (!err) {
+		write_seqlock(&ta_config_seq);
+		ta_config = next;
+		write_sequnlock(&ta_config_seq);
+		/* Locked until reboot: the reference makes rmmod fail. */
+		if (ta_live && next.locked && !was_locked)
+			__module_get(THIS_MODULE);
+	}
+
+	if (ta_live) {
+		ta_record_config(TIMEAUDIT_OP_SET, p->name, old, val, err,
+				 &next, GFP_KERNEL);
+	} else if (err) {
+		if (p->kind == TA_P_THRESHOLD)
+			pr_err("invalid %s=%.64s: expected an integer from 0 to %llu (%s)\n",
+			       p->name, val, p->max, p->expect);
+		else
+			pr_err("invalid %s=%.64s: expected %s\n", p->name, val,
+			       p->expect);
+		ta_record_config(TIMEAUDIT_OP_LOAD, p->name, NULL, val, err,
+				 &next, GFP_KERNEL);
+	}
+	mutex_unlock(&ta_config_mutex);
+	return err;
+}
+
+static int ta_param_get(char *buf, const struct kernel_param *kp)
+{
+	struct ta_config cfg;
+	int n;
+
+	ta_config_get(&cfg);
+	ta_param_format(kp->arg, &cfg, buf, PAGE_SIZE - 1);
+	n = strlen(buf);
+	buf[n++] = '\n';
+	buf[n] = '\0';
+	return n;
+}
+
+static const struct kernel_param_ops ta_param_ops = {
+	.set = ta_param_set,
+	.get = ta_param_get,
+};
+
+#define TA_THRESHOLD(_var, _class, _max, _unit)				\
+	static struct ta_param ta_param_##_var = {		\
+		.name = __stringify(_var), .kind = TA_P_THRESHOLD,	\
+		.class = (_class), .max = (_max),			\
+		.expect = (_unit),					\
+	};								\
+	module_param_cb(_var, &ta_param_ops, &ta_param_##_var, 0644)
+
+TA_THRESHOLD(step_threshold_ns, TIMEAUDIT_CLASS_STEP, TIMEAUDIT_MAX_STEP_NS, "ns");
+MODULE_PARM_DESC(step_threshold_ns, "Smallest clock step recorded, ns (default 1000000 = 1 ms; 0 records every step)");
+TA_THRESHOLD(slew_threshold_ns, TIMEAUDIT_CLASS_SLEW, TIMEAUDIT_MAX_SLEW_NS, "ns");
+MODULE_PARM_DESC(slew_threshold_ns, "Smallest offset slew recorded, ns (default 128000000 = 128 ms)");
+TA_THRESHOLD(freq_threshold_ppb, TIMEAUDIT_CLASS_FREQ, TIMEAUDIT_MAX_FREQ_PPB, "ppb");
+MODULE_PARM_DESC(freq_threshold_ppb, "Smallest frequency change recorded, ppb (default 10000 = 10 ppm)");
+TA_THRESHOLD(tick_threshold_us, TIMEAUDIT_CLASS_TICK, TIMEAUDIT_MAX_TICK_US, "us");
+MODULE_PARM_DESC(tick_threshold_us, "Smallest tick length change recorded, us (default 1)");
+TA_THRESHOLD(tai_threshold_s, TIMEAUDIT_CLASS_TAI, TIMEAUDIT_MAX_TAI_S, "s");
+MODULE_PARM_DESC(tai_threshold_s, "Smallest TAI offset change recorded, s (default 1)");
+
+static struct ta_param ta_param_status_mask = {
+	.name = TIMEAUDIT_PARAM_STATUS, .kind = TA_P_MASK,
+	.max = TIMEAUDIT_MAX_STATUS_MASK,
+	.expect = "STA_* bits, decimal or 0x hex, at most 0xffff",
+};
+module_param_cb(status_mask, &ta_param_ops, &ta_param_status_mask, 0644);
+MODULE_PARM_DESC(status_mask, "STA_* flags whose change is recorded (default 0x0030 = STA_INS|STA_DEL)");
+
+static struct ta_param ta_param_classes = {
+	.name = TIMEAUDIT_PARAM_CLASSES, .kind = TA_P_CLASSES,
+	.expect = "a comma list of step,slew,freq,tick,status,tai,denied, or all, or none",
+};
+module_param_cb(classes, &ta_param_ops, &ta_param_classes, 0644);
+MODULE_PARM_DESC(classes, "Classes recorded, comma list (default all)");
+
+static struct ta_param ta_param_key = {
+	.name = TIMEAUDIT_PARAM_KEY, .kind = TA_P_KEY,
+	.expect = "at most 31 characters from A-Z a-z 0-9 . _ : -",
+};
+module_param_cb(key, &ta_param_ops, &ta_param_key, 0644);
+MODULE_PARM_DESC(key, "Audit key of every record (default time-change; empty for none)");
+
+static struct ta_param ta_param_locked = {
+	.name = TIMEAUDIT_PARAM_LOCKED, .kind = TA_P_LOCKED, .max = 1,
+	.expect = "0 or 1",
+};
+module_param_cb(locked, &ta_param_ops, &ta_param_locked, 0644);
+MODULE_PARM_DESC(locked, "1: parameters read-only and module pinned until reboot");
+
+/* Called once init has succeeded: from now on writes are audited. */
+void ta_config_start(void)
+{
+	mutex_lock(&ta_config_mutex);
+	ta_live = true;
+	if (ta_config.locked)
+		__module_get(THIS_MODULE);
+	mutex_unlock(&ta_config_mutex);
+}

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Module parameters: validation, atomic publication and lock mode. */
+#ifndef TA_CONFIG_H
+#define TA_CONFIG_H
+
+#include "policy.h"
+
+void ta_config_get(struct ta_config *out);
+bool ta_config_locked(void);
+void ta_config_start(void);
+
+#endif /* TA_CONFIG_H */

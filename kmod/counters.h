@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Event and record counters, shown under /sys/module/timeaudit/counters. */
+#ifndef TA_COUNTERS_H
+#define TA_COUNTERS_H
+
+#include <linux/timeaudit.h>
+
+enum ta_counter {
+	TA_CNT_EMITTED,
+	TA_CNT_SUPPRESSED,
+	TA_CNT_LOST,
+	TA_CNT_EVENTS,	/* first of TIMEAUDIT_CLASS_COUNT per-class counters */
+	TA_CNT_COUNT = TA_CNT_EVENTS + TIMEAUDIT_CLASS_COUNT
+};
+
+void ta_count(enum ta_counter c);
+int ta_counters_init(void);
+void ta_counters_exit(void);
+
+#endif /* TA_COUNTERS_H */

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A fixed table of slots, claimed with cmpxchg by the task that enters an
+ * outer probe and found again by the same task in an inner one. No lock,
+ * no allocation: it is used with the timekeeper lock held and IRQs off.
+ */
+#include <linux/atomic.h>
+#include <linux/kprobes.h>
+
+#include "inflight.h"
+
+static struct ta_inflight ta_slots[TA_INFLIGHT_SLOTS];
+
+struct ta_inflight *ta_inflight_claim(void)
+{
+	int i;
+
+	for (i = 0; i < TA_INFLIGHT_SLOTS; i++) {
+		struct ta_inflight *s = &ta_slots[i];
+
+		if (!READ_ONCE(s->task) && !cmpxchg(&s->task, NULL, current)) {
+			s->ntp_filled = false;
+			return s;
+		}
+	}
+	return NULL;
+}
+NOKPROBE_SYMBOL(ta_inflight_claim);
+
+struct ta_inflight *ta_inflight_find(void)
+{
+	int i;
+
+	for (i = 0; i < TA_INFLIGHT_SLOTS; i++)
+		if (READ_ONCE(ta_slots[i].task) == current)
+			return &ta_slots[i];
+	return NULL;
+}
+NOKPROBE_SYMBOL(ta_inflight_find);
+
+void ta_inflight_release(struct ta_inflight *slot)
+{
+	smp_store_release(&slot->task, NULL);
+}
+NOKPROBE_SYMBOL(ta_inflight_release);

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-task hand-off between an outer probe (do_adjtimex,
+ * do_sys_settimeofday64) and a probe nested inside the same call.
+ */
+#ifndef TA_INFLIGHT_H
+#define TA_INFLIGHT_H
+
+#include <linux/audit.h>
+#include <linux/sched.h>
+
+#define TA_INFLIGHT_SLOTS	128
+
+struct ta_inflight {
+	struct task_struct *task;	/* owner; NULL when free */
+	bool ntp_filled;		/* the NTP core ran and filled @ntp */
+	struct audit_ntp_data ntp;	/* old and new NTP values */
+};
+
+struct ta_inflight *ta_inflight_claim(void);
+struct ta_inflight *ta_inflight_find(void);
+void ta_inflight_release(struct ta_inflight *slot);
+
+#endif /* TA_INFLIGHT_H */

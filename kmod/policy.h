@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The policy core: what happened (struct ta_event), what the admin asked
+ * for (struct ta_config), and the pure decision between them. No kernel
+ * I/O here, so KUnit can drive it with plain tables.
+ */
+#ifndef TA_POLICY_H
+#define TA_POLICY_H
+
+#include <linux/types.h>
+#include <linux/timeaudit.h>
+
+/* NTP values, in the order of the kernel's enum audit_ntp_type. */
+enum ta_ntp {
+	TA_NTP_OFFSET,	/* PLL offset, scaled ns (time_offset) */
+	TA_NTP_FREQ,	/* frequency, ppb << 32 (time_freq) */
+	TA_NTP_STATUS,	/* STA_* flags */
+	TA_NTP_TAI,	/* TAI-UTC, s */
+	TA_NTP_TICK,	/* tick length, us */
+	TA_NTP_ADJUST,	/* adjtime() offset left to slew, us */
+	TA_NTP_COUNT
+};
+
+/* One record a decision can ask for. Each item belongs to one class. */
+enum ta_item {
+	TA_ITEM_STEP,
+	TA_ITEM_OFFSET,
+	TA_ITEM_ADJUST,
+	TA_ITEM_FREQ,
+	TA_ITEM_STATUS,
+	TA_ITEM_TAI,
+	TA_ITEM_TICK,
+	TA_ITEM_DENIED,
+	TA_ITEM_COUNT
+};
+
+/* How the change reached the timekeeper. */
+enum ta_path {
+	TA_PATH_SETTOD,		/* do_settimeofday64: settimeofday, clock_settime,
+				 * stime, rtc_hctosys */
+	TA_PATH_ADJTIMEX,	/* adjtimex, clock_adjtime, ntp_adjtime */
+	TA_PATH_WARP,		/* first settimeofday(NULL, tz): RTC in local time */
+	TA_PATH_COUNT
+};
+
+struct ta_ntp_val {
+	s64 old;
+	s64 new;
+};
+
+struct ta_event {
+	enum ta_path path;
+	int result;		/* return value of the probed call */
+	u32 modes;		/* adjtimex modes, 0 for other paths */
+	bool stepped;		/* the call asked for a step */
+	s64 step_ns;		/* measured change of CLOCK_REALTIME */
+	s64 real_before_ns;	/* CLOCK_REALTIME before the call */
+	unsigned long caller;	/* return address, for in-kernel callers */
+	u32 ntp_valid;		/* BIT(enum ta_ntp) for each filled value */
+	struct ta_ntp_val ntp[TA_NTP_COUNT];
+};
+
+struct ta_config {
+	u64 threshold[TIMEAUDIT_CLASS_COUNT];	/* unit per class, see uapi */
+	u32 status_mask;
+	u32 classes;				/* BIT(enum timeaudit_class) */
+	bool locked;
+	char key[TIMEAUDIT_KEY_MAX + 1];
+};
+
+struct ta_decision {
+	u32 seen;	/* BIT(enum ta_item): the call touched this value */
+	u32 emit;	/* BIT(enum ta_item): ... and crossed its threshold */
+};
+
+enum timeaudit_class ta_item_class(enum ta_item item);
+void ta_policy_decide(const struct ta_event *ev, const struct ta_config *cfg,
+		      struct ta_decision *out);
+
+/* Unit conversions from the kernel's raw NTP values. */
+s64 ta_freq_to_ppb(s64 raw);
+s64 ta_offset_to_ns(s64 raw, unsigned int hz);
+u64 ta_abs64(s64 v);
+
+#endif /* TA_POLICY_H */

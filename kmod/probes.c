@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The only file that knows kprobes. Entry handlers snapshot the "before"
+ * state into per-instance data; return handlers build a struct ta_event
+ * and hand it on. Handlers run with preemption disabled: no sleeping, no
+ * allocation, and nothing but copies inside the NTP core's locked section.
+ *
+ * Offsets are measured as CLOCK_REALTIME - CLOCK_MONOTONIC before and
+ * after the call, so the step is exact whatever time the call took.
+ */
+#include <linux/atomic.h>
+#include <linux/bug.h>
+#include <linux/cpumask.h>
+#include <linux/fcntl.h>
+#include <linux/kprobes.h>
+#include <linux/ptrace.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/timex.h>
+#include <linux/uaccess.h>
+#include <linux/utsname.h>
+
+#include "compat.h"
+#include "config.h"
+#include "counters.h"
+#include "inflight.h"
+#include "probes.h"
+#include "record.h"
+
+static atomic64_t ta_inflight_misses;
+
+static s64 ta_real_offset(void)
+{
+	return ktime_to_ns(ktime_mono_to_any(0, TK_OFFS_REAL));
+}
+NOKPROBE_SYMBOL(ta_real_offset);
+
+static void ta_handle_event(struct ta_event *ev)
+{
+	struct ta_decision d;
+	struct ta_config cfg;
+	int item;
+
+	ta_config_get(&cfg);
+	ta_policy_decide(ev, &cfg, &d);
+	for (item = 0; item < TA_ITEM_COUNT; item++) {
+		if (!(d.seen & BIT(item)))
+			continue;
+		ta_count(TA_CNT_EVENTS + ta_item_class(item));
+		if (!(d.emit & BIT(item)))
+			ta_count(TA_CNT_SUPPRESSED);
+	}
+	if (d.emit)
+		ta_record_event(ev, d.emit, &cfg);
+}
+NOKPROBE_SYMBOL(ta_handle_event);
+
+/* --- adjtimex, ntp_adjtime, clock_adjtime(CLOCK_REALTIME) --------------- */
+
+struct ta_adjtimex_data {
+	struct ta_inflight *slot;
+	u32 modes;
+	s64 offs_before;
+	s64 real_before;
+};
+
+static bool ta_adjtimex_readonly(u32 modes)
+{
+	if (modes & ADJ_ADJTIME)
+		return modes & ADJ_OFFSET_READONLY;
+	return !modes;
+}
+NOKPROBE_SYMBOL(ta_adjtimex_readonly);
+
+static int ta_adjtimex_entry(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
+{
+	struct ta_adjtimex_data *d = (void *)ri->data;
+	const struct __kernel_timex *txc;
+
+	txc = (const void *)regs_get_kernel_argument(regs, 0);
+	d->modes = READ_ONCE(txc->modes);
+	/* Reads are what NTP daemons do most: leave at once. */
+	if (ta_adjtimex_readonly(d->modes))
+		return 1;
+	d->slot = ta_inflight_claim();
+	if (!d->slot)
+		atomic64_inc(&ta_inflight_misses);
+	d->offs_before = ta_real_offset();
+	d->real_before = ktime_get_real_ns();
+	return 0;
+}
+NOKPROBE_SYMBOL(ta_adjtimex_entry);
+
+static void ta_fill_ntp(struct ta_event *ev, const struct ta_inflight *slot)
+{
+	int i;
+
+	if (!slot->ntp_filled)
+		return;
+	/* The NTP core fills only what this kind of call can change. */
+	if (ev->modes & ADJ_ADJTIME)
+		ev->ntp_valid = BIT(TA_NTP_ADJUST);
+	else
+		ev->ntp_valid = BIT(TA_NTP_ADJUST) - 1;
+	for (i = 0; i < TA_NTP_COUNT; i++) {
+		ev->ntp[i].old = slot->ntp.vals[i].oldval;
+		ev->ntp[i].new = slot->ntp.vals[i].newval;
+	}
+}
+NOKPROBE_SYMBOL(ta_fill_ntp);
+
+static int ta_adjtimex_ret(struct kretprobe_instance *ri,
+			   struct pt_regs *regs)
+{
+	struct ta_adjtimex_data *d = (void *)ri->data;
+	struct ta_event ev = {
+		.path = TA_PATH_ADJTIMEX,
+		.result = regs_return_value(regs),
+		.modes = d->modes,
+		.real_before_ns = d->real_before,
+		.caller = get_kretprobe_retaddr(ri),
+	};
+
+	if (d->modes & ADJ_SETOFFSET) {
+		ev.stepped = true;
+		ev.step_ns = ta_real_offset() - d->offs_before;
+	}
+	if (d->slot) {
+		ta_fill_ntp(&ev, d->slot);
+		ta_inflight_release(d->slot);
+	}
+	ta_handle_event(&ev);
+	return 0;
+}
+NOKPROBE_SYMBOL(ta_adjtimex_ret);
+
+/*
+ * Inside the timekeeper lock with IRQs off: copy the kernel's own old/new
+ * NTP values for the outer probe of the same task, and nothing more.
+ */
+struct ta_ntp_core_data {
+	struct ta_inflight *slot;
+	const struct audit_ntp_data *ad;
+};
+
+static int ta_ntp_core_entry(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
+{
+	struct ta_ntp_core_data *d = (void *)ri->data;
+
+	d->slot = ta_inflight_find();
+	if (!d->slot)
+		return 1;	/* not under our do_adjtimex probe */
+	d->ad = (const void *)regs_get_kernel_argument(regs,
+						       TA_NTP_CORE_AD_ARG);
+	return 0;
+}
+NOKPROBE_SYMBOL(ta_ntp_core_entry);
+
+static int ta_ntp_core_ret(struct kretprobe_instance *ri,
+			   struct pt_regs *regs)
+{
+	struct ta_ntp_core_data *d = (void *)ri->data;
+
+	d->slot->ntp = *d->ad;
+	d->slot->ntp_filled = true;
+	return 0;
+}
+NOKPROBE_SYMBOL(ta_ntp_core_ret);
+
+/* --- settimeofday, clock_settime, stime, rtc_hctosys: every step ------- */
+
+struct ta_step_data {
+	s64 offs_before;
+	s64 real_before;
+};
+
+static int ta_step_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct ta_step_data *d = (void *)ri->data;
+
+	d->offs_before = ta_real_offset();
+	d->real_before = ktime_get_real_ns();
+	return 0;
+}
+NOKPROBE_SYMBOL(ta_step_entry);
+
+static void ta_step_event(struct kretprobe_instance *ri, struct pt_regs *regs,
+			  enum ta_path path)
+{
+	struct ta_step_data *d = (void *)ri->data;
+	struct ta_event ev = {
+		.path = path,
+		.result = regs_return_value(regs),
+		.stepped = path == TA_PATH_SETTOD,
+		.step_ns = ta_real_offset() - d->offs_before,
+		.real_before_ns = d->real_before,
+		.caller = get_kretprobe_retaddr(ri),
+	};
+
+	ta_handle_event(&ev);
+}
+NOKPROBE_SYMBOL(ta_step_event);
+
+static int ta_settod_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	ta_step_event(ri, regs, TA_PATH_SETTOD);
+	return 0;
+}
+NOKPROBE_SYMBOL(ta_settod_ret);
+
+/* First settimeofday(NULL, tz) with an RTC in local time: a hidden step. */
+static int ta_warp_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	ta_step_event(ri, regs, TA_PATH_WARP);
+	return 0;
+}
+NOKPROBE_SYMBOL(ta_warp_ret);
+
+/* The LSM check every settimeofday-type call makes: refusals land here. */
+static int ta_settime_check_ret(struct kretprobe_instance *ri,
+				struct pt_regs *regs)
+{
+	struct ta_event ev = {
+		.path = TA_PATH_SETTOD,
+		.result = regs_return_value(regs),
+		.real_before_ns = ktime_get_real_ns(),
+		.caller = get_kretprobe_retaddr(ri),
+	};
+
+	if (ev.result < 0)
+		ta_handle_event(&ev);
+	return 0;
+}
+NOKPROBE_SYMBOL(ta_settime_check_ret);
+
+/* --- rmmod timeaudit while locked: refused, and recorded ---------------- */
+
+struct ta_unload_data {
+	bool ours;
+};
+
+/*
+ * Locked means pinned until reboot: the module holds a reference on
+ * itself, and since Debian builds with MODULE_FORCE_UNLOAD, the O_TRUNC
+ * ("rmmod -f") flag of a delete_module call naming us is cleared too.
+ */
+static int ta_unload_entry(struct kretprobe_instance *ri,
+			   struct pt_regs *regs)
+{
+	struct pt_regs *uregs;
+	char name[sizeof(TIMEAUDIT_NAME)];
+	const char __user *uname;
+
+	if (!ta_config_locked())
+		return 1;
+	uregs = (void *)regs_get_kernel_argument(regs, 0);
+	uname = (const char __user *)TA_USER_ARG0(uregs);
+	if (copy_from_user_nofault(name, uname, sizeof(name)) ||
+	    memcmp(name, TIMEAUDIT_NAME, sizeof(name)))
+		return 1;
+	TA_USER_ARG1(uregs) &= ~(unsigned long)O_TRUNC;
+	return 0;
+}
+NOKPROBE_SYMBOL(ta_unload_entry);
+
+static int ta_unload_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct ta_config cfg;
+	long err = regs_return_value(regs);
+
+	if (err < 0) {
+		ta_config_get(&cfg);
+		ta_record_unload(err, &cfg, GFP_ATOMIC);
+	}
+	return 0;
+}
+NOKPROBE_SYMBOL(ta_unload_ret);
+
+/* --- registration -------------------------------------------------------- */
+
+#define TA_KRETPROBE(_sym, _entry, _ret, _size) {			\
+	.kp.symbol_name	= (_sym),					\
+	.entry_handler	= (_entry),					\
+	.handler	= (_ret),					\
+	.data_size	= (_size),					\
+}
+
+static struct kretprobe ta_kretprobes[] = {
+	TA_KRETPROBE("do_adjtimex", ta_adjtimex_entry, ta_adjtimex_ret,
+		     sizeof(struct ta_adjtimex_data)),
+	TA_KRETPROBE(TA_NTP_CORE_SYM, ta_ntp_core_entry, ta_ntp_core_ret,
+		     sizeof(struct ta_ntp_core_data)),
+	TA_KRETPROBE("do_settimeofday64", ta_step_entry, ta_settod_ret,
+		     sizeof(struct ta_step_data)),
+	TA_KRETPROBE("timekeeping_warp_clock", ta_step_entry, ta_warp_ret,
+		     sizeof(struct ta_step_data)),
+	TA_KRETPROBE("security_settime64", NULL, ta_settime_check_ret, 0),
+	TA_KRETPROBE(TA_SYS_DELETE_MODULE, ta_unload_entry, ta_unload_ret,
+		     sizeof(struct ta_unload_data)),
+};
+
+u64 ta_probes_missed(void)
+{
+	u64 n = atomic64_read(&ta_inflight_misses);
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ta_kretprobes); i++)
+		n += ta_kretprobes[i].nmissed;
+	return n;
+}
+
+int ta_probes_init(void)
+{
+	int i, err;
+
+	/* The kernel's default is max(10, 2 * CPUs); calls may sleep inside. */
+	for (i = 0; i < ARRAY_SIZE(ta_kretprobes); i++) {
+		struct kretprobe *rp = &ta_kretprobes[i];
+
+		rp->maxactive = max_t(int, TA_INFLIGHT_SLOTS,
+				      4 * num_possible_cpus());
+		err = register_kretprobe(rp);
+		if (err) {
+			pr_err("cannot probe %s: error %d; is it missing from this kernel (%s)?\n",
+			       rp->kp.symbol_name, err, init_utsname()->release);
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	while (--i >= 0)
+		unregister_kretprobe(&ta_kretprobes[i]);
+	return err;
+}
+
+void ta_probes_exit(void)
+{
+	struct kretprobe *rps[ARRAY_SIZE(ta_kretprobes)];
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ta_kretprobes); i++)
+		rps[i] = &ta_kretprobes[i];
+	unregister_kretprobes(rps, ARRAY_SIZE(rps));
+}

@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Records are standalone (no audit context), so they never drag a SYSCALL
+ * record along and need no syscall rule. The kernel's own field names come
+ * first so existing TIME_INJOFFSET/TIME_ADJNTPVAL parsers keep working.
+ */
+#include <linux/audit.h>
+#include <linux/ctype.h>
+#include <linux/kernel.h>
+#include <linux/math64.h>
+#include <linux/sched.h>
+#include <linux/sched/task_stack.h>
+#include <linux/string.h>
+#include <linux/time64.h>
+#include <linux/timex.h>
+#include <asm/syscall.h>
+
+#include "counters.h"
+#include "format.h"
+#include "record.h"
+
+static const char * const ta_path_names[TA_PATH_COUNT] = {
+	[TA_PATH_SETTOD]	= "settimeofday",
+	[TA_PATH_ADJTIMEX]	= "adjtimex",
+	[TA_PATH_WARP]		= "warp",
+};
+
+static struct audit_buffer *ta_start(int type, gfp_t gfp)
+{
+	struct audit_buffer *ab;
+
+	if (!audit_enabled)
+		return NULL;
+	ab = audit_log_start(NULL, gfp, type);
+	/* NULL: backlog full, or an exclude rule for this type. */
+	ta_count(ab ? TA_CNT_EMITTED : TA_CNT_LOST);
+	return ab;
+}
+
+/* Who did it: the syscall that got here, or the kernel function. */
+static void ta_log_entry(struct audit_buffer *ab, unsigned long caller)
+{
+	char sym[64];
+	char *p;
+
+	if (in_task() && !(current->flags & PF_KTHREAD) && current->mm) {
+		audit_log_format(ab, " entry=syscall arch=%x syscall=%d",
+				 syscall_get_arch(current),
+				 syscall_get_nr(current, task_pt_regs(current)));
+		return;
+	}
+	/* %ps may append " [module]": keep the field one token. */
+	scnprintf(sym, sizeof(sym), "%ps", (void *)caller);
+	for (p = sym; *p; p++)
+		if (*p == ' ')
+			*p = ':';
+	audit_log_format(ab, " entry=kernel caller=%s", sym);
+}
+
+static void ta_log_tail(struct audit_buffer *ab, const struct ta_config *cfg,
+			int err)
+{
+	audit_log_task_info(ab);
+	if (cfg->key[0])
+		audit_log_format(ab, " key=\"%s\"", cfg->key);
+	else
+		audit_log_format(ab, " key=(null)");
+	if (err < 0)
+		audit_log_format(ab, " res=failed exit=%d", err);
+	else
+		audit_log_format(ab, " res=success");
+}
+
+static void ta_record_step(const struct ta_event *ev,
+			   const struct ta_config *cfg, bool denied)
+{
+	struct timespec64 d = ns_to_timespec64(ev->step_ns);
+	char before[TA_NUM_BUF], after[TA_NUM_BUF];
+	struct audit_buffer *ab;
+
+	ab = ta_start(AUDIT_TIME_INJOFFSET, GFP_ATOMIC);
+	if (!ab)
+		return;
+	ta_format_time(before, sizeof(before), ev->real_before_ns);
+	ta_format_time(after, sizeof(after), ev->real_before_ns + ev->step_ns);
+	audit_log_format(ab,
+			 "sec=%lld nsec=%ld delta_ns=%lld old_time=%s new_time=%s threshold_ns=%llu class=%s path=%s",
+			 (long long)d.tv_sec, d.tv_nsec, ev->step_ns,
+			 before, after,
+			 cfg->threshold[TIMEAUDIT_CLASS_STEP],
+			 denied ? "denied" : "step", ta_path_names[ev->path]);
+	if (ev->modes)
+		audit_log_format(ab, " modes=0x%x", ev->modes);
+	ta_log_entry(ab, ev->caller);
+	ta_log_tail(ab, cfg, ev->result);
+	audit_log_end(ab);
+}
+
+static void ta_log_ntp_values(struct audit_buffer *ab, enum ta_item item,
+			      const struct ta_event *ev,
+			      const struct ta_config *cfg)
+{
+	const u64 *thr = cfg->threshold;
+	char a[TA_FLAGS_BUF], b[TA_FLAGS_BUF], c[TA_NUM_BUF];
+	const struct ta_ntp_val *v;
+	s64 old_ppb, new_ppb;
+
+	switch (item) {
+	case TA_ITEM_OFFSET:
+		v = &ev->ntp[TA_NTP_OFFSET];
+		audit_log_format(ab,
+				 "op=offset old=%lld new=%lld old_ns=%lld new_ns=%lld threshold_ns=%llu class=slew",
+				 v->old, v->new, ta_offset_to_ns(v->old, HZ),
+				 ta_offset_to_ns(v->new, HZ),
+				 thr[TIMEAUDIT_CLASS_SLEW]);
+		break;
+	case TA_ITEM_ADJUST:
+		v = &ev->ntp[TA_NTP_ADJUST];
+		audit_log_format(ab,
+				 "op=adjust old=%lld new=%lld old_ns=%lld new_ns=%lld threshold_ns=%llu class=slew",
+				 v->old, v->new, v->old * NSEC_PER_USEC,
+				 v->new * NSEC_PER_USEC,
+				 thr[TIMEAUDIT_CLASS_SLEW]);
+		break;
+	case TA_ITEM_FREQ:
+		v = &ev->ntp[TA_NTP_FREQ];
+		old_ppb = ta_freq_to_ppb(v->old);
+		new_ppb = ta_freq_to_ppb(v->new);
+		ta_format_ppm(a, sizeof(a), old_ppb);
+		ta_format_ppm(b, sizeof(b), new_ppb);
+		ta_format_ppm(c, sizeof(c), new_ppb - old_ppb);
+		audit_log_format(ab,
+				 "op=freq old=%lld new=%lld old_ppm=%s new_ppm=%s delta_ppm=%s threshold_ppb=%llu class=freq",
+				 v->old, v->new, a, b, c,
+				 thr[TIMEAUDIT_CLASS_FREQ]);
+		break;
+	case TA_ITEM_STATUS:
+		v = &ev->ntp[TA_NTP_STATUS];
+		ta_format_status(a, sizeof(a), v->old);
+		ta_format_status(b, sizeof(b), v->new);
+		audit_log_format(ab,
+				 "op=status old=%lld new=%lld old_flags=%s new_flags=%s",
+				 v->old, v->new, a, b);
+		ta_format_status(a, sizeof(a), v->old ^ v->new);
+		audit_log_format(ab, " changed=%s mask=0x%x class=status", a,
+				 cfg->status_mask);
+		break;
+	case TA_ITEM_TAI:
+		v = &ev->ntp[TA_NTP_TAI];
+		audit_log_format(ab,
+				 "op=tai old=%lld new=%lld delta_s=%lld threshold_s=%llu class=tai",
+				 v->old, v->new, v->new - v->old,
+				 thr[TIMEAUDIT_CLASS_TAI]);
+		break;
+	case TA_ITEM_TICK:
+		v = &ev->ntp[TA_NTP_TICK];
+		audit_log_format(ab,
+				 "op=tick old=%lld new=%lld delta_us=%lld threshold_us=%llu class=tick",
+				 v->old, v->new, v->new - v->old,
+				 thr[TIMEAUDIT_CLASS_TICK]);
+		break;
+	default:	/* TA_ITEM_DENIED: nothing changed, so nothing to show */
+		audit_log_format(ab, "op=denied old=0 new=0 class=denied");
+		break;
+	}
+}
+
+static void ta_record_ntp(const struct ta_event *ev, enum ta_item item,
+			  const struct ta_config *cfg)
+{
+	struct audit_buffer *ab;
+
+	ab = ta_start(AUDIT_TIME_ADJNTPVAL, GFP_ATOMIC);
+	if (!ab)
+		return;
+	ta_log_ntp_values(ab, item, ev, cfg);
+	audit_log_format(ab, " path=%s modes=0x%x", ta_path_names[ev->path],
+			 ev->modes);
+	if (ev->result >= 0)
+		audit_log_format(ab, " state=%s", ta_state_name(ev->result));
+	ta_log_entry(ab, ev->caller);
+	ta_log_tail(ab, cfg, ev->result);
+	audit_log_end(ab);
+}
+
+/* Called from probe context: GFP_ATOMIC only, never sleeps. */
+void ta_record_event(const struct ta_event *ev, u32 emit,
+		     const struct ta_config *cfg)
+{
+	int item;
+
+	if (emit & BIT(TA_ITEM_DENIED)) {
+		/* A refused step is shown as a step of zero. */
+		if (ev->path != TA_PATH_ADJTIMEX || (ev->modes & ADJ_SETOFFSET))
+			ta_record_step(ev, cfg, true);
+		else
+			ta_record_ntp(ev, TA_ITEM_DENIED, cfg);
+		return;
+	}
+	if (emit & BIT(TA_ITEM_STEP))
+		ta_record_step(ev, cfg, false);
+	for (item = TA_ITEM_OFFSET; item < TA_ITEM_DENIED; item++)
+		if (emit & BIT(item))
+			ta_record_ntp(ev, item, cfg);
+}
+
+/*
+ * Values written by a user are untrusted: quote them when they are plain,
+ * hex-encode them otherwise, as the audit subsystem does.
+ */
+static void ta_log_value(struct audit_buffer *ab, const char *field,
+			 const char *val)
+{
+	size_t len = strnlen(val, 64);
+	size_t i;
+
+	if (len && val[len - 1] == '\n')
+		len--;
+	for (i = 0; i < len; i++)
+		if (!isalnum(val[i]) && !strchr("._:,|-", val[i]))
+			break;
+	if (i == len) {
+		audit_log_format(ab, " %s=\"%.*s\"", field, (int)len, val);
+		return;
+	}
+	audit_log_format(ab, " %s=", field);
+	for (i = 0; i < len; i++)
+		audit_log_format(ab, "%02X", (unsigned char)val[i]);
+}
+
+void ta_record_config(const char *op, const char *param, const char *old_val,
+		      const char *new_val, int err, const struct ta_config *cfg,
+		      gfp_t gfp)
+{
+	struct audit_buffer *ab = ta_start(AUDIT_CONFIG_CHANGE, gfp);
+
+	if (!ab)
+		return;
+	audit_log_format(ab, "op=%s module=%s param=%s", op, TIMEAUDIT_NAME,
+			 param);
+	if (old_val)
+		ta_log_value(ab, "old", old_val);
+	ta_log_value(ab, "new", new_val);
+	ta_log_tail(ab, cfg, err);
+	audit_log_end(ab);
+}
+
+void ta_record_load(const struct ta_config *cfg)
+{
+	struct audit_buffer *ab = ta_start(AUDIT_CONFIG_CHANGE, GFP_KERNEL);
+	char classes[TA_FLAGS_BUF];
+
+	if (!ab)
+		return;
+	ta_format_classes(classes, sizeof(classes), cfg->classes);
+	audit_log_format(ab,
+			 "op=%s module=%s version=%s %s=%llu %s=%llu %s=%llu %s=%llu %s=0x%x %s=%llu %s=%s %s=%d",
+			 TIMEAUDIT_OP_LOAD, TIMEAUDIT_NAME, TIMEAUDIT_VERSION,
+			 TIMEAUDIT_PARAM_STEP,
+			 cfg->threshold[TIMEAUDIT_CLASS_STEP],
+			 TIMEAUDIT_PARAM_SLEW,
+			 cfg->threshold[TIMEAUDIT_CLASS_SLEW],
+			 TIMEAUDIT_PARAM_FREQ,
+			 cfg->threshold[TIMEAUDIT_CLASS_FREQ],
+			 TIMEAUDIT_PARAM_TICK,
+			 cfg->threshold[TIMEAUDIT_CLASS_TICK],
+			 TIMEAUDIT_PARAM_STATUS, cfg->status_mask,
+			 TIMEAUDIT_PARAM_TAI,
+			 cfg->threshold[TIMEAUDIT_CLASS_TAI],
+			 TIMEAUDIT_PARAM_CLASSES, classes,
+			 TIMEAUDIT_PARAM_LOCKED, cfg->locked);
+	ta_log_tail(ab, cfg, 0);
+	audit_log_end(ab);
+}
+
+void ta_record_unload(int err, const struct ta_config *cfg, gfp_t gfp)
+{
+	struct audit_buffer *ab = ta_start(AUDIT_CONFIG_CHANGE, gfp);
+
+	if (!ab)
+		return;
+	audit_log_format(ab, "op=%s module=%s version=%s", TIMEAUDIT_OP_UNLOAD,
+			 TIMEAUDIT_NAME, TIMEAUDIT_VERSION);
+	ta_log_tail(ab, cfg, err);
+	audit_log_end(ab);
+}

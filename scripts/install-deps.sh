@@ -1,0 +1,28 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Install what building and testing timeaudit needs, from Debian's
+# packages only. Idempotent: installs nothing when everything is present.
+set -eu
+
+PKGS="build-essential bc bison flex cpio kmod xz-utils python3
+linux-headers-amd64 linux-image-amd64 linux-source-6.1
+libelf-dev libssl-dev dwarves sparse cppcheck
+qemu-system-x86 busybox-static auditd
+chrony adjtimex util-linux faketime"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+		grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing packages:$missing (run as root)" >&2
+	exit 1
+fi
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the timeaudit selftests: run commands, load the
+ * module, and find records in auditd's log with ausearch.
+ */
+#ifndef TA_LIB_H
+#define TA_LIB_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <linux/timeaudit.h>
+
+#define TA_AUDIT_LOG	"/var/log/audit/audit.log"
+#define TA_SYSFS	"/sys/module/timeaudit"
+#define TA_REC_MAX	4096
+
+/* Run a shell command; returns its exit status, or -1. */
+int ta_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Fork, optionally set a login uid, exec argv; returns the child's pid. */
+pid_t ta_spawn(const char *const argv[], int loginuid, int *status);
+
+int ta_module_load(const char *params);
+int ta_module_unload(void);
+int ta_module_loaded(void);
+
+int ta_read_file(const char *path, char *buf, size_t len);
+int ta_write_file(const char *path, const char *val);	/* 0 or -errno */
+int ta_param_read(const char *name, char *buf, size_t len);
+int ta_param_write(const char *name, const char *val);	/* 0 or -errno */
+unsigned long long ta_counter(const char *name);
+
+/* Size of the audit log: records after this offset are "new". */
+long ta_log_mark(void);
+
+/*
+ * Count the records of @type (an ausearch -m name) written after @since
+ * that contain every string of the NULL-terminated @needles; copy the
+ * first one into @first. Waits for auditd to write everything first.
+ */
+int ta_search(long since, const char *type, const char *const *needles,
+	      char *first, size_t len);
+
+/* Copy the value of field @name of a raw record; 0 if found. */
+int ta_field(const char *rec, const char *name, char *buf, size_t len);
+long long ta_field_ll(const char *rec, const char *name);
+
+/* Realtime as ns since the epoch. */
+long long ta_now_ns(void);
+
+#endif /* TA_LIB_H */

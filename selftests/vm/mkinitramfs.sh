@@ -1,0 +1,70 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Build the test VM's initramfs: busybox-static, real auditd and its
+# tools with their shared libraries, the module, timeauditctl and the
+# compiled selftests.
+#
+# usage: mkinitramfs.sh OUT.cpio.gz MODULE.ko TIMEAUDITCTL TESTDIR
+set -eu
+
+out=$1 ko=$2 ctl=$3 tests=$4
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+
+# Copy an ELF program and every library it loads, keeping their paths.
+add_elf() {
+	dst=${2:-$1}
+	mkdir -p "$root$(dirname "$dst")"
+	cp -L "$1" "$root$dst"
+	ldd "$1" 2>/dev/null | awk '/=> \//{print $3} /^\t\/[^ ]*ld-linux/{print $1}' |
+	while read -r lib; do
+		[ -e "$root$lib" ] && continue
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+}
+
+mkdir -p "$root/bin" "$root/sbin" "$root/etc/audit/plugins.d" \
+	"$root/ta/tests" "$root/var/log/audit" "$root/proc" "$root/sys" \
+	"$root/dev" "$root/tmp" "$root/lib64"
+cp /bin/busybox "$root/bin/busybox"
+for b in /sbin/auditd /sbin/auditctl /sbin/ausearch /sbin/aureport \
+	 /sbin/hwclock /usr/sbin/adjtimex /usr/sbin/chronyd /usr/bin/chronyc \
+	 /usr/bin/faketime /usr/bin/python3; do
+	[ -e "$b" ] && add_elf "$b"
+done
+for f in /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1; do
+	[ -e "$f" ] && add_elf "$f"
+done
+cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/"
+
+cat >"$root/etc/passwd" <<'PW'
+root:x:0:0:root:/root:/bin/sh
+_chrony:x:100:101::/var/lib/chrony:/bin/false
+nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+PW
+cat >"$root/etc/group" <<'GR'
+root:x:0:
+adm:x:4:
+_chrony:x:101:
+nogroup:x:65534:
+GR
+cp "$here/auditd.conf" "$root/etc/audit/auditd.conf"
+: >"$root/etc/audit/audit.rules"
+cp "$here/init" "$root/init"
+cp "$here/run-tests.sh" "$here/demo.sh" "$root/ta/" 2>/dev/null || true
+
+cp "$ko" "$root/ta/timeaudit.ko"
+add_elf "$ctl" /ta/timeauditctl
+for t in "$tests"/*; do
+	[ -f "$t" ] || continue
+	if [ "$(head -c 4 "$t" | tail -c 3)" = ELF ]; then
+		add_elf "$t" "/ta/tests/$(basename "$t")"
+	else
+		cp "$t" "$root/ta/tests/"
+	fi
+done
+[ -d "$tests/data" ] && cp -r "$tests/data" "$root/ta/"
+
+(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$out"

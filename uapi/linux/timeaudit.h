@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * timeaudit: names and numbers shared by the kernel module, timeauditctl
+ * and the tests. Everything a record or a sysfs file is called lives here,
+ * so the module and its tools cannot drift apart.
+ */
+#ifndef _UAPI_LINUX_TIMEAUDIT_H
+#define _UAPI_LINUX_TIMEAUDIT_H
+
+#define TIMEAUDIT_NAME		"timeaudit"
+#define TIMEAUDIT_VERSION	"0.1.0"
+
+/*
+ * Audit record types. The clock records reuse the kernel's own types so
+ * that existing parsers and ausearch -m keep working.
+ */
+#define TIMEAUDIT_REC_CONFIG	1305	/* AUDIT_CONFIG_CHANGE */
+#define TIMEAUDIT_REC_STEP	1332	/* AUDIT_TIME_INJOFFSET */
+#define TIMEAUDIT_REC_NTPVAL	1333	/* AUDIT_TIME_ADJNTPVAL */
+
+/* Values of the op= field in TIMEAUDIT_REC_CONFIG records. */
+#define TIMEAUDIT_OP_LOAD	"timeaudit_load"
+#define TIMEAUDIT_OP_UNLOAD	"timeaudit_unload"
+#define TIMEAUDIT_OP_SET	"timeaudit_set"
+
+/*
+ * Event classes. Each has a switch in the "classes" parameter and, except
+ * for "denied", a threshold parameter.
+ */
+enum timeaudit_class {
+	TIMEAUDIT_CLASS_STEP,	/* realtime stepped: settimeofday, ADJ_SETOFFSET */
+	TIMEAUDIT_CLASS_SLEW,	/* offset slew: ADJ_OFFSET, adjtime() */
+	TIMEAUDIT_CLASS_FREQ,	/* frequency correction */
+	TIMEAUDIT_CLASS_TICK,	/* tick length */
+	TIMEAUDIT_CLASS_STATUS,	/* NTP status flags (leap, sync, PLL...) */
+	TIMEAUDIT_CLASS_TAI,	/* TAI-UTC offset */
+	TIMEAUDIT_CLASS_DENIED,	/* attempt refused with EPERM */
+	TIMEAUDIT_CLASS_COUNT
+};
+
+#define TIMEAUDIT_CLASS_NAMES \
+	{ "step", "slew", "freq", "tick", "status", "tai", "denied" }
+
+/* Sysfs: /sys/module/timeaudit/parameters/<name>, read-write for root. */
+#define TIMEAUDIT_SYSFS_PARAMS		"/sys/module/timeaudit/parameters"
+#define TIMEAUDIT_PARAM_STEP		"step_threshold_ns"	/* ns */
+#define TIMEAUDIT_PARAM_SLEW		"slew_threshold_ns"	/* ns */
+#define TIMEAUDIT_PARAM_FREQ		"freq_threshold_ppb"	/* ppb */
+#define TIMEAUDIT_PARAM_TICK		"tick_threshold_us"	/* us */
+#define TIMEAUDIT_PARAM_STATUS		"status_mask"		/* STA_* bits */
+#define TIMEAUDIT_PARAM_TAI		"tai_threshold_s"	/* s */
+#define TIMEAUDIT_PARAM_CLASSES		"classes"	/* comma list */
+#define TIMEAUDIT_PARAM_KEY		"key"		/* audit key */
+#define TIMEAUDIT_PARAM_LOCKED		"locked"	/* 0, or 1 until reboot */
+
+/* Defaults, as documented in Documentation/admin-guide/timeaudit.rst. */
+#define TIMEAUDIT_DEF_STEP_NS		1000000ULL	/* 1 ms */
+#define TIMEAUDIT_DEF_SLEW_NS		128000000ULL	/* 128 ms: ntpd's step limit */
+#define TIMEAUDIT_DEF_FREQ_PPB		10000ULL	/* 10 ppm */
+#define TIMEAUDIT_DEF_TICK_US		1ULL		/* any change */
+#define TIMEAUDIT_DEF_STATUS_MASK	0x0030U		/* STA_INS | STA_DEL */
+#define TIMEAUDIT_DEF_TAI_S		1ULL		/* any change */
+#define TIMEAUDIT_DEF_KEY		"time-change"
+
+/* Accepted ranges (inclusive). A threshold of 0 records every event. */
+#define TIMEAUDIT_MAX_STEP_NS		1000000000000000000ULL	/* ~31.7 years */
+#define TIMEAUDIT_MAX_SLEW_NS		1000000000000000000ULL
+#define TIMEAUDIT_MAX_FREQ_PPB		1000000ULL	/* twice MAXFREQ (500 ppm) */
+#define TIMEAUDIT_MAX_TICK_US		10000ULL
+#define TIMEAUDIT_MAX_STATUS_MASK	0xffffU
+#define TIMEAUDIT_MAX_TAI_S		2147483647ULL
+#define TIMEAUDIT_KEY_MAX		31	/* bytes, [A-Za-z0-9._:-] */
+
+/* Sysfs: /sys/module/timeaudit/counters/<name>, read-only, one u64 each. */
+#define TIMEAUDIT_SYSFS_COUNTERS	"/sys/module/timeaudit/counters"
+#define TIMEAUDIT_CNT_EMITTED		"records_emitted"
+#define TIMEAUDIT_CNT_SUPPRESSED	"records_suppressed"	/* below threshold */
+#define TIMEAUDIT_CNT_LOST		"records_lost"	/* audit refused */
+#define TIMEAUDIT_CNT_MISSED		"probe_misses"	/* kretprobe nmissed */
+/* events_<class> counts every event of that class seen by the probes. */
+#define TIMEAUDIT_CNT_EVENTS_PREFIX	"events_"
+
+#endif /* _UAPI_LINUX_TIMEAUDIT_H */
