@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * An unprivileged attempt to change the clock fails with EPERM and is
+ * recorded exactly once, with res=failed and the caller's identity.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/timex.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest.h"
+#include "ta_lib.h"
+
+#define NOBODY 65534
+
+static char rec[TA_REC_MAX];
+
+/* Run @what as nobody in a child; returns the child's pid, or -1. */
+static pid_t as_nobody(int what, int *err)
+{
+	int pipefd[2], status;
+	pid_t pid;
+
+	if (pipe(pipefd))
+		return -1;
+	pid = fork();
+	if (!pid) {
+		struct timespec ts;
+		struct timex tx = { 0 };
+		int e = 0;
+
+		if (setresgid(NOBODY, NOBODY, NOBODY) ||
+		    setresuid(NOBODY, NOBODY, NOBODY))
+			_exit(1);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 3600;
+		switch (what) {
+		case 0:
+			if (clock_settime(CLOCK_REALTIME, &ts))
+				e = errno;
+			break;
+		case 1:
+			tx.modes = ADJ_FREQUENCY;
+			tx.freq = 100 << 16;
+			if (adjtimex(&tx) < 0)
+				e = errno;
+			break;
+		case 2:
+			tx.modes = ADJ_SETOFFSET;
+			tx.time.tv_sec = 3600;
+			if (adjtimex(&tx) < 0)
+				e = errno;
+			break;
+		default:	/* a read is not an attempt to change anything */
+			if (adjtimex(&tx) < 0)
+				e = errno;
+			break;
+		}
+		if (write(pipefd[1], &e, sizeof(e)) != sizeof(e))
+			_exit(1);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	if (read(pipefd[0], err, sizeof(*err)) != sizeof(*err))
+		*err = -1;
+	close(pipefd[0]);
+	waitpid(pid, &status, 0);
+	return pid;
+}
+
+static int denied(long mark, const char *type, pid_t pid)
+{
+	char p[32];
+	const char *needles[] = { p, "class=denied", "res=failed", NULL };
+
+	snprintf(p, sizeof(p), " pid=%d ", pid);
+	return ta_search(mark, type, needles, rec, sizeof(rec));
+}
+
+static int is_nobody(void)
+{
+	char v[64];
+
+	return ta_field_ll(rec, "uid") == NOBODY &&
+	       ta_field_ll(rec, "euid") == NOBODY &&
+	       ta_field_ll(rec, "exit") == -EPERM &&
+	       !ta_field(rec, "comm", v, sizeof(v)) && !strcmp(v, "denied_test");
+}
+
+int main(void)
+{
+	long mark;
+	pid_t pid;
+	int err, n;
+
+	ksft_print_header();
+	ksft_set_plan(8);
+	ta_module_load(NULL);
+
+	mark = ta_log_mark();
+	pid = as_nobody(0, &err);
+	ksft_test_result(err == EPERM, "clock_settime as nobody: EPERM\n");
+	n = denied(mark, "TIME_INJOFFSET", pid);
+	ksft_test_result(n == 1 && is_nobody() && ta_field_ll(rec, "delta_ns") == 0,
+			 "clock_settime as nobody: one record, nothing changed (%d)\n", n);
+
+	mark = ta_log_mark();
+	pid = as_nobody(1, &err);
+	ksft_test_result(err == EPERM, "adjtimex freq as nobody: EPERM\n");
+	n = denied(mark, "TIME_ADJNTPVAL", pid);
+	ksft_test_result(n == 1 && is_nobody() && strstr(rec, "op=denied"),
+			 "adjtimex freq as nobody: one record (%d)\n", n);
+
+	mark = ta_log_mark();
+	pid = as_nobody(2, &err);
+	ksft_test_result(err == EPERM, "ADJ_SETOFFSET as nobody: EPERM\n");
+	n = denied(mark, "TIME_INJOFFSET", pid);
+	ksft_test_result(n == 1 && is_nobody(),
+			 "ADJ_SETOFFSET as nobody: one step record (%d)\n", n);
+
+	mark = ta_log_mark();
+	pid = as_nobody(3, &err);
+	ksft_test_result(err == 0, "adjtimex read as nobody: allowed\n");
+	{
+		char p[32];
+		const char *needles[] = { p, NULL };
+
+		snprintf(p, sizeof(p), " pid=%d ", pid);
+		n = ta_search(mark, "TIME_INJOFFSET,TIME_ADJNTPVAL", needles,
+			      NULL, 0);
+	}
+	ksft_test_result(n == 0, "adjtimex read as nobody: no record\n");
+	ksft_finished();
+}
