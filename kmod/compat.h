@@ -35,6 +35,16 @@
 #endif
 
 /*
+ * Every settimeofday-type call asks security_settime64() first; without
+ * CONFIG_SECURITY that is an inline wrapper around cap_settime().
+ */
+#ifdef CONFIG_SECURITY
+#define TA_SETTIME_CHECK_SYM	"security_settime64"
+#else
+#define TA_SETTIME_CHECK_SYM	"cap_settime"
+#endif
+
+/*
  * Syscall entry points take the user's pt_regs on x86-64 since 4.17
  * (ARCH_HAS_SYSCALL_WRAPPER); the first argument is in regs->di.
  */

@@ -18,7 +18,7 @@
 
 static DEFINE_MUTEX(ta_config_mutex);
 static DEFINE_SEQLOCK(ta_config_seq);
-static bool ta_live;	/* init done: a write is now a runtime change */
+static bool ta_pinned;	/* locked: we hold a reference on ourselves */
 
 static struct ta_config ta_config = {
 	.threshold = {
@@ -108,22 +108,41 @@ static int ta_param_parse(const struct ta_param *p, const char *val,
 	return -EINVAL;
 }
 
+/*
+ * insmod arguments are parsed before the module has a sysfs directory.
+ * Once it has one, which is before its init even starts, a write comes
+ * from sysfs: it needs CAP_AUDIT_CONTROL, obeys the lock and is audited.
+ */
+static bool ta_param_runtime(void)
+{
+	return THIS_MODULE->mkobj.kobj.state_in_sysfs;
+}
+
+/* Locked until reboot: the reference makes rmmod fail. */
+static void ta_pin(void)
+{
+	lockdep_assert_held(&ta_config_mutex);
+	if (!ta_pinned) {
+		__module_get(THIS_MODULE);
+		ta_pinned = true;
+	}
+}
+
 static int ta_param_set(const char *val, const struct kernel_param *kp)
 {
 	const struct ta_param *p = kp->arg;
+	bool runtime = ta_param_runtime();
 	char old[TA_FLAGS_BUF];
 	struct ta_config next;
-	bool was_locked;
 	int err;
 
 	mutex_lock(&ta_config_mutex);
 	next = ta_config;
-	was_locked = next.locked;
 	ta_param_format(p, &next, old, sizeof(old));
 
-	if (ta_live && !capable(CAP_AUDIT_CONTROL))
+	if (runtime && !capable(CAP_AUDIT_CONTROL))
 		err = -EPERM;
-	else if (ta_live && was_locked)
+	else if (runtime && next.locked)
 		err = -EPERM;
 	else
 		err = ta_param_parse(p, val, &next);
@@ -132,12 +151,18 @@ static int ta_param_set(const char *val, const struct kernel_param *kp)
 		write_seqlock(&ta_config_seq);
 		ta_config = next;
 		write_sequnlock(&ta_config_seq);
-		/* Locked until reboot: the reference makes rmmod fail. */
-		if (ta_live && next.locked && !was_locked)
-			__module_get(THIS_MODULE);
+		if (runtime && next.locked)
+			ta_pin();
+	} else {
+		/*
+		 * A failed parse may have left half a value in next (a key
+		 * is copied before it is checked): the record of the refusal
+		 * must carry the config in force, never the rejected one.
+		 */
+		next = ta_config;
 	}
 
-	if (ta_live) {
+	if (runtime) {
 		ta_record_config(TIMEAUDIT_OP_SET, p->name, old, val, err,
 				 &next, GFP_KERNEL);
 	} else if (err) {
@@ -220,12 +245,11 @@ static struct ta_param ta_param_locked = {
 module_param_cb(locked, &ta_param_ops, &ta_param_locked, 0644);
 MODULE_PARM_DESC(locked, "1: parameters read-only and module pinned until reboot");
 
-/* Called once init has succeeded: from now on writes are audited. */
+/* Called once init has succeeded: insmod's locked=1 pins us from now on. */
 void ta_config_start(void)
 {
 	mutex_lock(&ta_config_mutex);
-	ta_live = true;
 	if (ta_config.locked)
-		__module_get(THIS_MODULE);
+		ta_pin();
 	mutex_unlock(&ta_config_mutex);
 }

@@ -175,6 +175,9 @@ int ta_parse_u64(const char *s, bool hex_ok, u64 max, u64 *out)
 	}
 	if (!isxdigit(s[0]))	/* refuses "", "+1", "-1", " 1" */
 		return -EINVAL;
+	/* kstrtou64() would skip a second "0x" after ours: "0x0x10". */
+	if (base == 16 && (s[1] == 'x' || s[1] == 'X'))
+		return -EINVAL;
 	if (kstrtou64(s, base, &v) || v > max)
 		return -EINVAL;
 	*out = v;

@@ -40,6 +40,7 @@ NOKPROBE_SYMBOL(ta_inflight_find);
 
 void ta_inflight_release(struct ta_inflight *slot)
 {
+	/* Our reads of the slot happen before another task may claim it. */
 	smp_store_release(&slot->task, NULL);
 }
 NOKPROBE_SYMBOL(ta_inflight_release);

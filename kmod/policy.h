@@ -36,8 +36,8 @@ enum ta_item {
 
 /* How the change reached the timekeeper. */
 enum ta_path {
-	TA_PATH_SETTOD,		/* do_settimeofday64: settimeofday, clock_settime,
-				 * stime, rtc_hctosys */
+	/* do_settimeofday64: settimeofday, clock_settime, stime, rtc_hctosys */
+	TA_PATH_SETTOD,
 	TA_PATH_ADJTIMEX,	/* adjtimex, clock_adjtime, ntp_adjtime */
 	TA_PATH_WARP,		/* first settimeofday(NULL, tz): RTC in local time */
 	TA_PATH_COUNT

@@ -60,7 +60,7 @@ NOKPROBE_SYMBOL(ta_handle_event);
 struct ta_adjtimex_data {
 	struct ta_inflight *slot;
 	u32 modes;
-	s64 offs_before;
+	s64 setoffset_ns;	/* ADJ_SETOFFSET: the step, applied exactly */
 	s64 real_before;
 };
 
@@ -83,10 +83,18 @@ static int ta_adjtimex_entry(struct kretprobe_instance *ri,
 	/* Reads are what NTP daemons do most: leave at once. */
 	if (ta_adjtimex_readonly(d->modes))
 		return 1;
+	/*
+	 * The kernel overwrites txc->time on return, and a measurement
+	 * around the call would include other CPUs' steps: take the request,
+	 * which timekeeping_inject_offset() applies as is when it succeeds.
+	 */
+	if (d->modes & ADJ_SETOFFSET)
+		d->setoffset_ns = txc->time.tv_sec * NSEC_PER_SEC +
+			txc->time.tv_usec *
+			(d->modes & ADJ_NANO ? 1 : NSEC_PER_USEC);
 	d->slot = ta_inflight_claim();
 	if (!d->slot)
 		atomic64_inc(&ta_inflight_misses);
-	d->offs_before = ta_real_offset();
 	d->real_before = ktime_get_real_ns();
 	return 0;
 }
@@ -124,7 +132,8 @@ static int ta_adjtimex_ret(struct kretprobe_instance *ri,
 
 	if (d->modes & ADJ_SETOFFSET) {
 		ev.stepped = true;
-		ev.step_ns = ta_real_offset() - d->offs_before;
+		/* A refused or invalid request changed nothing. */
+		ev.step_ns = ev.result < 0 ? 0 : d->setoffset_ns;
 	}
 	if (d->slot) {
 		ta_fill_ntp(&ev, d->slot);
@@ -238,7 +247,8 @@ NOKPROBE_SYMBOL(ta_settime_check_ret);
 /* --- rmmod timeaudit while locked: refused, and recorded ---------------- */
 
 struct ta_unload_data {
-	bool ours;
+	struct pt_regs *uregs;
+	unsigned long flags;	/* the caller's own, restored on return */
 };
 
 /*
@@ -249,6 +259,7 @@ struct ta_unload_data {
 static int ta_unload_entry(struct kretprobe_instance *ri,
 			   struct pt_regs *regs)
 {
+	struct ta_unload_data *d = (void *)ri->data;
 	struct pt_regs *uregs;
 	char name[sizeof(TIMEAUDIT_NAME)];
 	const char __user *uname;
@@ -260,6 +271,8 @@ static int ta_unload_entry(struct kretprobe_instance *ri,
 	if (copy_from_user_nofault(name, uname, sizeof(name)) ||
 	    memcmp(name, TIMEAUDIT_NAME, sizeof(name)))
 		return 1;
+	d->uregs = uregs;
+	d->flags = TA_USER_ARG1(uregs);
 	TA_USER_ARG1(uregs) &= ~(unsigned long)O_TRUNC;
 	return 0;
 }
@@ -267,9 +280,12 @@ NOKPROBE_SYMBOL(ta_unload_entry);
 
 static int ta_unload_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
+	struct ta_unload_data *d = (void *)ri->data;
 	struct ta_config cfg;
 	long err = regs_return_value(regs);
 
+	/* Syscalls preserve the caller's registers: give the flags back. */
+	TA_USER_ARG1(d->uregs) = d->flags;
 	if (err < 0) {
 		ta_config_get(&cfg);
 		ta_record_unload(err, &cfg, GFP_ATOMIC);
@@ -296,7 +312,7 @@ static struct kretprobe ta_kretprobes[] = {
 		     sizeof(struct ta_step_data)),
 	TA_KRETPROBE("timekeeping_warp_clock", ta_step_entry, ta_warp_ret,
 		     sizeof(struct ta_step_data)),
-	TA_KRETPROBE("security_settime64", NULL, ta_settime_check_ret, 0),
+	TA_KRETPROBE(TA_SETTIME_CHECK_SYM, NULL, ta_settime_check_ret, 0),
 	TA_KRETPROBE(TA_SYS_DELETE_MODULE, ta_unload_entry, ta_unload_ret,
 		     sizeof(struct ta_unload_data)),
 };

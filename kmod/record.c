@@ -3,8 +3,10 @@
  * Records are standalone (no audit context), so they never drag a SYSCALL
  * record along and need no syscall rule. The kernel's own field names come
  * first so existing TIME_INJOFFSET/TIME_ADJNTPVAL parsers keep working.
+ * The kernel path is "via=", not "path=": auparse reads that as a file.
  */
 #include <linux/audit.h>
+#include <linux/compat.h>
 #include <linux/ctype.h>
 #include <linux/kernel.h>
 #include <linux/math64.h>
@@ -14,6 +16,10 @@
 #include <linux/time64.h>
 #include <linux/timex.h>
 #include <asm/syscall.h>
+#include <asm/unistd.h>
+#include <asm/unistd_32_ia32.h>
+
+#include "compat.h"
 
 #include "counters.h"
 #include "format.h"
@@ -37,16 +43,55 @@ static struct audit_buffer *ta_start(int type, gfp_t gfp)
 	return ab;
 }
 
+/*
+ * auparse interprets a syscall= number only in SYSCALL records (elsewhere
+ * it shows "read" or "unknown-syscall(-1)"), so name the call ourselves.
+ */
+static const struct {
+	int nr;
+	bool compat;
+	const char *name;
+} ta_time_syscalls[] = {
+	{ __NR_adjtimex, false, "adjtimex" },
+	{ __NR_settimeofday, false, "settimeofday" },
+	{ __NR_clock_settime, false, "clock_settime" },
+	{ __NR_clock_adjtime, false, "clock_adjtime" },
+	{ __NR_ia32_stime, true, "stime" },
+	{ __NR_ia32_settimeofday, true, "settimeofday" },
+	{ __NR_ia32_adjtimex, true, "adjtimex" },
+	{ __NR_ia32_clock_settime, true, "clock_settime" },
+	{ __NR_ia32_clock_adjtime, true, "clock_adjtime" },
+	{ __NR_ia32_clock_settime64, true, "clock_settime64" },
+	{ __NR_ia32_clock_adjtime64, true, "clock_adjtime64" },
+};
+
+static const char *ta_syscall_name(bool compat, int nr)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ta_time_syscalls); i++)
+		if (ta_time_syscalls[i].nr == nr &&
+		    ta_time_syscalls[i].compat == compat)
+			return ta_time_syscalls[i].name;
+	return NULL;
+}
+
 /* Who did it: the syscall that got here, or the kernel function. */
 static void ta_log_entry(struct audit_buffer *ab, unsigned long caller)
 {
+	const char *name;
 	char sym[64];
 	char *p;
+	int nr;
 
 	if (in_task() && !(current->flags & PF_KTHREAD) && current->mm) {
-		audit_log_format(ab, " entry=syscall arch=%x syscall=%d",
-				 syscall_get_arch(current),
-				 syscall_get_nr(current, task_pt_regs(current)));
+		nr = syscall_get_nr(current, task_pt_regs(current));
+		name = ta_syscall_name(in_compat_syscall(), nr);
+		if (name)
+			audit_log_format(ab, " entry=%s", name);
+		else
+			audit_log_format(ab, " entry=syscall_%d", nr);
+		audit_log_format(ab, " arch=%x", syscall_get_arch(current));
 		return;
 	}
 	/* %ps may append " [module]": keep the field one token. */
@@ -57,18 +102,24 @@ static void ta_log_entry(struct audit_buffer *ab, unsigned long caller)
 	audit_log_format(ab, " entry=kernel caller=%s", sym);
 }
 
+/*
+ * Clock records say res=success|failed, as asked of them; CONFIG_CHANGE
+ * keeps the kernel's res=1|0, which ausearch -sv and aureport parse.
+ */
 static void ta_log_tail(struct audit_buffer *ab, const struct ta_config *cfg,
-			int err)
+			int err, bool res_numeric)
 {
 	audit_log_task_info(ab);
 	if (cfg->key[0])
 		audit_log_format(ab, " key=\"%s\"", cfg->key);
 	else
 		audit_log_format(ab, " key=(null)");
-	if (err < 0)
-		audit_log_format(ab, " res=failed exit=%d", err);
+	if (res_numeric)
+		audit_log_format(ab, " res=%d", err >= 0);
 	else
-		audit_log_format(ab, " res=success");
+		audit_log_format(ab, " res=%s", err < 0 ? "failed" : "success");
+	if (err < 0)
+		audit_log_format(ab, " exit=%d", err);
 }
 
 static void ta_record_step(const struct ta_event *ev,
@@ -84,7 +135,7 @@ static void ta_record_step(const struct ta_event *ev,
 	ta_format_time(before, sizeof(before), ev->real_before_ns);
 	ta_format_time(after, sizeof(after), ev->real_before_ns + ev->step_ns);
 	audit_log_format(ab,
-			 "sec=%lld nsec=%ld delta_ns=%lld old_time=%s new_time=%s threshold_ns=%llu class=%s path=%s",
+			 "sec=%lld nsec=%ld delta_ns=%lld old_time=%s new_time=%s threshold_ns=%llu class=%s via=%s",
 			 (long long)d.tv_sec, d.tv_nsec, ev->step_ns,
 			 before, after,
 			 cfg->threshold[TIMEAUDIT_CLASS_STEP],
@@ -92,7 +143,7 @@ static void ta_record_step(const struct ta_event *ev,
 	if (ev->modes)
 		audit_log_format(ab, " modes=0x%x", ev->modes);
 	ta_log_entry(ab, ev->caller);
-	ta_log_tail(ab, cfg, ev->result);
+	ta_log_tail(ab, cfg, ev->result, false);
 	audit_log_end(ab);
 }
 
@@ -142,7 +193,7 @@ static void ta_log_ntp_values(struct audit_buffer *ab, enum ta_item item,
 				 "op=status old=%lld new=%lld old_flags=%s new_flags=%s",
 				 v->old, v->new, a, b);
 		ta_format_status(a, sizeof(a), v->old ^ v->new);
-		audit_log_format(ab, " changed=%s mask=0x%x class=status", a,
+		audit_log_format(ab, " changed=%s mask=0x%04x class=status", a,
 				 cfg->status_mask);
 		break;
 	case TA_ITEM_TAI:
@@ -174,12 +225,12 @@ static void ta_record_ntp(const struct ta_event *ev, enum ta_item item,
 	if (!ab)
 		return;
 	ta_log_ntp_values(ab, item, ev, cfg);
-	audit_log_format(ab, " path=%s modes=0x%x", ta_path_names[ev->path],
+	audit_log_format(ab, " via=%s modes=0x%x", ta_path_names[ev->path],
 			 ev->modes);
 	if (ev->result >= 0)
 		audit_log_format(ab, " state=%s", ta_state_name(ev->result));
 	ta_log_entry(ab, ev->caller);
-	ta_log_tail(ab, cfg, ev->result);
+	ta_log_tail(ab, cfg, ev->result, false);
 	audit_log_end(ab);
 }
 
@@ -241,7 +292,7 @@ void ta_record_config(const char *op, const char *param, const char *old_val,
 	if (old_val)
 		ta_log_value(ab, "old", old_val);
 	ta_log_value(ab, "new", new_val);
-	ta_log_tail(ab, cfg, err);
+	ta_log_tail(ab, cfg, err, true);
 	audit_log_end(ab);
 }
 
@@ -254,7 +305,7 @@ void ta_record_load(const struct ta_config *cfg)
 		return;
 	ta_format_classes(classes, sizeof(classes), cfg->classes);
 	audit_log_format(ab,
-			 "op=%s module=%s version=%s %s=%llu %s=%llu %s=%llu %s=%llu %s=0x%x %s=%llu %s=%s %s=%d",
+			 "op=%s module=%s version=%s %s=%llu %s=%llu %s=%llu %s=%llu %s=0x%04x %s=%llu %s=%s %s=%d",
 			 TIMEAUDIT_OP_LOAD, TIMEAUDIT_NAME, TIMEAUDIT_VERSION,
 			 TIMEAUDIT_PARAM_STEP,
 			 cfg->threshold[TIMEAUDIT_CLASS_STEP],
@@ -269,7 +320,7 @@ void ta_record_load(const struct ta_config *cfg)
 			 cfg->threshold[TIMEAUDIT_CLASS_TAI],
 			 TIMEAUDIT_PARAM_CLASSES, classes,
 			 TIMEAUDIT_PARAM_LOCKED, cfg->locked);
-	ta_log_tail(ab, cfg, 0);
+	ta_log_tail(ab, cfg, 0, true);
 	audit_log_end(ab);
 }
 
@@ -281,6 +332,6 @@ void ta_record_unload(int err, const struct ta_config *cfg, gfp_t gfp)
 		return;
 	audit_log_format(ab, "op=%s module=%s version=%s", TIMEAUDIT_OP_UNLOAD,
 			 TIMEAUDIT_NAME, TIMEAUDIT_VERSION);
-	ta_log_tail(ab, cfg, err);
+	ta_log_tail(ab, cfg, err, true);
 	audit_log_end(ab);
 }

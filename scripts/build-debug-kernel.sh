@@ -17,7 +17,8 @@ if [ -f "$dir/.done" ]; then
 	echo "$dir"
 	exit 0
 fi
-rm -rf "$dir"
+# One debug kernel is enough: drop builds of older fragments.
+rm -rf "$cache"/debug-kernel-*
 mkdir -p "$dir"
 tar -xJf "$tarball" -C "$dir" --strip-components=1
 cd "$dir"
@@ -32,6 +33,7 @@ if [ -n "$missing" ]; then
 	echo "debug kernel: options not set: $missing" >&2
 	exit 1
 fi
-make -s -j"$(nproc)" bzImage modules_prepare >&2
+# "modules" writes Module.symvers, which out-of-tree modules link against.
+make -s -j"$(nproc)" bzImage modules >&2
 touch .done
 echo "$dir"

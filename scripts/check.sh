@@ -52,8 +52,31 @@ build_module() {
 	[ -f kmod/timeaudit.ko ] && ! grep -q 'warning:' "$res/module-build.out"
 }
 stage module-build-W1 build_module
+
+# Kernel style on every kernel source. compat.h is the one file whose job
+# is comparing kernel versions, so it may use LINUX_VERSION_CODE.
+checkpatch() {
+	rc=0
+	for f in kmod/*.c kmod/*.h uapi/linux/timeaudit.h; do
+		case $f in *.mod.c) continue ;; esac
+		ign=
+		[ "$f" = kmod/compat.h ] &&
+			ign="--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON"
+		# shellcheck disable=SC2086
+		perl "$KSRC/scripts/checkpatch.pl" --no-tree --terse -f $ign \
+			"$f" || rc=1
+	done
+	return $rc
+}
+stage checkpatch checkpatch
+sparse() {
+	make -C "$kdir" M="$top" C=2 modules 2>&1 | tee "$res/sparse.out" &&
+	! grep -Eq '(warning|error):' "$res/sparse.out"
+}
+stage sparse-C2 sparse
 stage userspace-build make -C userspace
 tap_stage userspace-tests make -s -C userspace test
+stage userspace-cppcheck make -C userspace lint
 stage selftests-build make -C selftests KSRC="$KSRC" OUT="$top/build/tests"
 
 vm_test() {
@@ -63,6 +86,34 @@ vm_test() {
 		build/vm-stock 900
 }
 tap_stage vm-stock-6.1 vm_test
+
+# The debug tier: KUnit, then every selftest again, on a KASAN + lockdep
+# kernel built from Debian's linux-source-6.1 (cached after the first run),
+# booted so that any warning panics.
+dbg=""
+find_debug_kernel() {
+	dbg=$(scripts/build-debug-kernel.sh) && [ -f "$dbg/arch/x86/boot/bzImage" ]
+}
+stage debug-kernel-build find_debug_kernel
+debug_module_build() {
+	rm -rf build/dbg-src && mkdir -p build/dbg-src &&
+	cp -r Kbuild kmod uapi build/dbg-src/ &&
+	make -C "$dbg" M="$top/build/dbg-src" W=1 modules 2>&1 |
+		tee "$res/debug-module-build.out" &&
+	[ -f build/dbg-src/kmod/timeaudit_kunit.ko ] &&
+	! grep -q 'warning:' "$res/debug-module-build.out"
+}
+stage debug-module-build-W1 debug_module_build
+vm_debug() {
+	{ echo kunit; cat build/tests/ORDER; } >build/dbg-expect &&
+	selftests/vm/mkinitramfs.sh build/dbg-initrd.gz \
+		build/dbg-src/kmod/timeaudit.ko userspace/timeauditctl \
+		build/tests build/dbg-src/kmod/timeaudit_kunit.ko &&
+	TA_EXPECT=build/dbg-expect selftests/vm/run.sh \
+		"$dbg/arch/x86/boot/bzImage" build/dbg-initrd.gz build/vm-debug \
+		1800 "panic_on_warn=1 oops=panic"
+}
+tap_stage vm-debug-kasan-lockdep vm_debug
 
 cat "$res"/*.tap | awk -v secs=$(($(date +%s) - t0)) '
 /^ok .*# SKIP/ { skip++; next }

@@ -65,8 +65,8 @@ int main(void)
 {
 	const char *load[] = { "/bin/insmod", "/ta/timeaudit.ko", NULL };
 	const char *unload[] = { "/bin/rmmod", "timeaudit", NULL };
-	const char *op_load[] = { "op=" TIMEAUDIT_OP_LOAD, "res=success", NULL };
-	const char *op_unload[] = { "op=" TIMEAUDIT_OP_UNLOAD, "res=success",
+	const char *op_load[] = { "op=" TIMEAUDIT_OP_LOAD, "res=1", NULL };
+	const char *op_unload[] = { "op=" TIMEAUDIT_OP_UNLOAD, "res=1",
 				    NULL };
 	char rec[TA_REC_MAX], v[64];
 	int status, n;

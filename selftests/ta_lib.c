@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -138,6 +139,14 @@ long ta_log_mark(void)
 	return stat(TA_AUDIT_LOG, &st) ? 0 : st.st_size;
 }
 
+static int ta_audit_sync(void);
+
+long ta_log_mark_synced(void)
+{
+	ta_audit_sync();
+	return ta_log_mark();
+}
+
 /*
  * Records reach the log through kauditd and auditd in order, so once a
  * marker sent after them is in the log, so are they.
@@ -167,16 +176,12 @@ static int ta_audit_sync(void)
 	return -1;
 }
 
-int ta_search(long since, const char *type, const char *const *needles,
-	      char *first, size_t len)
+/* Wait for auditd, then copy the log written after @since to @tail. */
+static int ta_log_tail(long since, const char *tail)
 {
-	const char *tail = "/tmp/ta-tail.log";
-	char cmd[256], line[TA_REC_MAX];
-	FILE *in, *out, *p;
-	int count = 0;
+	char line[TA_REC_MAX];
+	FILE *in, *out;
 
-	if (first && len)
-		first[0] = '\0';
 	if (ta_audit_sync())
 		return -1;
 	in = fopen(TA_AUDIT_LOG, "r");
@@ -192,6 +197,21 @@ int ta_search(long since, const char *type, const char *const *needles,
 		fputs(line, out);
 	fclose(in);
 	fclose(out);
+	return 0;
+}
+
+int ta_search(long since, const char *type, const char *const *needles,
+	      char *first, size_t len)
+{
+	const char *tail = "/tmp/ta-tail.log";
+	char cmd[256], line[TA_REC_MAX];
+	FILE *p;
+	int count = 0;
+
+	if (first && len)
+		first[0] = '\0';
+	if (ta_log_tail(since, tail))
+		return -1;
 
 	snprintf(cmd, sizeof(cmd), "ausearch -if %s -m %s --raw 2>/dev/null",
 		 tail, type);
@@ -262,4 +282,150 @@ long long ta_now_ns(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int ta_ausearch(long since, const char *args, const char *const *needles,
+		char (*recs)[TA_REC_MAX], int max)
+{
+	const char *tail = "/tmp/ta-tail-all.log";
+	char cmd[512], line[TA_REC_MAX];
+	int count = 0;
+	FILE *p;
+
+	if (ta_log_tail(since, tail))
+		return -1;
+	snprintf(cmd, sizeof(cmd), "ausearch -if %s %s --raw 2>/dev/null",
+		 tail, args);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	while (fgets(line, sizeof(line), p)) {
+		const char *const *n;
+
+		for (n = needles; n && *n; n++)
+			if (!strstr(line, *n))
+				break;
+		if (n && *n)
+			continue;
+		if (count < max)
+			snprintf(recs[count], TA_REC_MAX, "%s", line);
+		count++;
+	}
+	pclose(p);
+	return count;
+}
+
+/* --- a strict JSON (RFC 8259) checker, for timeauditctl --json -------- */
+
+static const char *ta_js_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+static const char *ta_js_string(const char *p)
+{
+	int i;
+
+	if (!p || *p++ != '"')
+		return NULL;
+	while (*p != '"') {
+		if ((unsigned char)*p < 0x20)	/* and the end of the text */
+			return NULL;
+		if (*p == '\\') {
+			p++;
+			if (*p == 'u') {
+				for (i = 1; i <= 4; i++)
+					if (!isxdigit((unsigned char)p[i]))
+						return NULL;
+				p += 4;
+			} else if (!*p || !strchr("\"\\/bfnrt", *p)) {
+				return NULL;
+			}
+		}
+		p++;
+	}
+	return p + 1;
+}
+
+static const char *ta_js_digits(const char *p)
+{
+	if (!isdigit((unsigned char)*p))
+		return NULL;
+	while (isdigit((unsigned char)*p))
+		p++;
+	return p;
+}
+
+static const char *ta_js_number(const char *p)
+{
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else if (!(p = ta_js_digits(p)))
+		return NULL;
+	if (*p == '.' && !(p = ta_js_digits(p + 1)))
+		return NULL;
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		p = ta_js_digits(p);
+	}
+	return p;
+}
+
+static const char *ta_js_value(const char *p, int depth)
+{
+	char close;
+
+	p = ta_js_ws(p);
+	if (depth > 64)
+		return NULL;
+	switch (*p) {
+	case '{':
+	case '[':
+		close = *p == '{' ? '}' : ']';
+		p = ta_js_ws(p + 1);
+		if (*p == close)
+			return p + 1;
+		for (;;) {
+			if (close == '}') {
+				p = ta_js_string(ta_js_ws(p));
+				if (!p)
+					return NULL;
+				p = ta_js_ws(p);
+				if (*p++ != ':')
+					return NULL;
+			}
+			p = ta_js_value(p, depth + 1);
+			if (!p)
+				return NULL;
+			p = ta_js_ws(p);
+			if (*p == ',') {
+				p++;
+				continue;
+			}
+			return *p == close ? p + 1 : NULL;
+		}
+	case '"':
+		return ta_js_string(p);
+	case 't':
+		return strncmp(p, "true", 4) ? NULL : p + 4;
+	case 'f':
+		return strncmp(p, "false", 5) ? NULL : p + 5;
+	case 'n':
+		return strncmp(p, "null", 4) ? NULL : p + 4;
+	default:
+		return ta_js_number(p);
+	}
+}
+
+int ta_json_valid(const char *text)
+{
+	const char *p = ta_js_value(text, 0);
+
+	return p && !*ta_js_ws(p);
 }

@@ -33,6 +33,8 @@ unsigned long long ta_counter(const char *name);
 
 /* Size of the audit log: records after this offset are "new". */
 long ta_log_mark(void);
+/* The same, once every record sent so far is in the log. */
+long ta_log_mark_synced(void);
 
 /*
  * Count the records of @type (an ausearch -m name) written after @since
@@ -42,9 +44,20 @@ long ta_log_mark(void);
 int ta_search(long since, const char *type, const char *const *needles,
 	      char *first, size_t len);
 
+/*
+ * Like ta_search, with any ausearch selection in @args ("-m TYPE",
+ * "-k KEY"...): count the matching records and copy the first @max of
+ * them, in log order, into @recs.
+ */
+int ta_ausearch(long since, const char *args, const char *const *needles,
+		char (*recs)[TA_REC_MAX], int max);
+
 /* Copy the value of field @name of a raw record; 0 if found. */
 int ta_field(const char *rec, const char *name, char *buf, size_t len);
 long long ta_field_ll(const char *rec, const char *name);
+
+/* Whether @text is exactly one valid JSON value (RFC 8259). */
+int ta_json_valid(const char *text);
 
 /* Realtime as ns since the epoch. */
 long long ta_now_ns(void);

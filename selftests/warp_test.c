@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <stdio.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/timex.h>
@@ -29,7 +30,7 @@ static int set_tz(int minuteswest)
 static int warps(long mark)
 {
 	char pid[32];
-	const char *needles[] = { pid, "path=warp", NULL };
+	const char *needles[] = { pid, "via=warp", NULL };
 
 	snprintf(pid, sizeof(pid), " pid=%d ", getpid());
 	return ta_search(mark, "TIME_INJOFFSET", needles, rec, sizeof(rec));
@@ -49,7 +50,7 @@ int main(void)
 	ksft_test_result(set_tz(90) == 0, "first settimeofday(NULL, tz 90 min west)\n");
 	n = warps(mark);
 	ksft_test_result(n == 1 && ta_field_ll(rec, "delta_ns") == 90 * 60 * NSEC &&
-			 ta_field_ll(rec, "syscall") == SYS_settimeofday,
+			 strstr(rec, " entry=settimeofday "),
 			 "warp recorded once, delta exactly +90 min (%d)\n", n);
 
 	tx.time.tv_sec = -90 * 60;	/* undo it */

@@ -46,11 +46,11 @@ int ta_batch_add(struct ta_batch *b, const char *name, const char *value,
 {
 	const struct ta_param *p = ta_param_find(name);
 	struct ta_assign *a;
-	char where[TA_WHERE_MAX];
+	char buf[TA_WHERE_MAX];
+	const char *where = ta_where(src, line, buf, sizeof(buf));
 	size_t i;
 	int err;
 
-	ta_where(src, line, where, sizeof(where));
 	if (!p) {
 		if (!strcmp(name, TIMEAUDIT_PARAM_LOCKED))
 			ta_err("%s%s cannot be set; use '" TA_PROG

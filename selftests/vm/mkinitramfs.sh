@@ -4,13 +4,15 @@
 # tools with their shared libraries, the module, timeauditctl and the
 # compiled selftests.
 #
-# usage: mkinitramfs.sh OUT.cpio.gz MODULE.ko TIMEAUDITCTL TESTDIR
+# usage: mkinitramfs.sh OUT.cpio.gz MODULE.ko TIMEAUDITCTL TESTDIR [KUNIT.ko]
 set -eu
 
-out=$1 ko=$2 ctl=$3 tests=$4
+out=$1 ko=$2 ctl=$3 tests=$4 kunit=${5:-}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
+# mktemp -d makes it 0700, and it becomes the VM's /: let everyone in.
+chmod 755 "$root"
 
 # Copy an ELF program and every library it loads, keeping their paths.
 add_elf() {
@@ -51,20 +53,23 @@ _chrony:x:101:
 nogroup:x:65534:
 GR
 cp "$here/auditd.conf" "$root/etc/audit/auditd.conf"
-: >"$root/etc/audit/audit.rules"
+cp "$here/audit.rules" "$root/etc/audit/audit.rules"
 cp "$here/init" "$root/init"
-cp "$here/run-tests.sh" "$here/demo.sh" "$root/ta/" 2>/dev/null || true
+cp "$here/run-tests.sh" "$here/kunit.sh" "$root/ta/"
+[ -f "$here/demo.sh" ] && cp "$here/demo.sh" "$root/ta/"
 
 cp "$ko" "$root/ta/timeaudit.ko"
+[ -n "$kunit" ] && cp "$kunit" "$root/ta/timeaudit_kunit.ko"
 add_elf "$ctl" /ta/timeauditctl
-for t in "$tests"/*; do
+for t in "$tests"/* "$tests"/*/*; do
 	[ -f "$t" ] || continue
+	dst=/ta/tests/${t#"$tests"/}
 	if [ "$(head -c 4 "$t" | tail -c 3)" = ELF ]; then
-		add_elf "$t" "/ta/tests/$(basename "$t")"
+		add_elf "$t" "$dst"
 	else
-		cp "$t" "$root/ta/tests/"
+		mkdir -p "$root$(dirname "$dst")"
+		cp "$t" "$root$dst"
 	fi
 done
-[ -d "$tests/data" ] && cp -r "$tests/data" "$root/ta/"
 
 (cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$out"

@@ -17,10 +17,13 @@ console=$outdir/console.log
 results=$outdir/results.log
 rm -f "$console" "$results"
 
+# Single-threaded TCG: with one host thread per vCPU, a vCPU could keep
+# running a stale translation of kernel text that another vCPU had just
+# patched (ftrace/kprobe int3 patching), and spin in the int3 handler.
 start=$(date +%s)
 # shellcheck disable=SC2086
 timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 \
-	-accel tcg -cpu max -m "${TA_MEM:-1024}" -smp "${TA_SMP:-2}" \
+	-accel "${TA_ACCEL:-tcg,thread=single}" -cpu max -m "${TA_MEM:-1024}" -smp "${TA_SMP:-2}" \
 	-no-reboot -display none -monitor none -nodefaults \
 	-rtc base=utc \
 	-kernel "$kernel" -initrd "$initrd" \

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Real clients that nobody here wrote: busybox date, util-linux hwclock,
+ * Debian's adjtimex tool and chronyd. Each meaningful change is recorded
+ * once, with the client's name; chronyd's steady state is silent.
+ */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/timex.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest.h"
+#include "ta_lib.h"
+
+#define NSEC 1000000000LL
+
+static char rec[TA_REC_MAX];
+
+static int by_comm(long mark, const char *type, const char *comm,
+		   const char *extra)
+{
+	char c[64];
+	const char *needles[] = { c, extra, NULL };
+
+	snprintf(c, sizeof(c), " comm=\"%s\" ", comm);
+	return ta_search(mark, type, needles, rec, sizeof(rec));
+}
+
+static void step_by(long long sec)
+{
+	struct timex tx = { .modes = ADJ_SETOFFSET };
+
+	tx.time.tv_sec = sec;
+	adjtimex(&tx);
+}
+
+static void test_date(void)
+{
+	char when[64];
+	time_t t = time(NULL) + 100;
+	long mark = ta_log_mark();
+	long long d;
+	int n, rc;
+
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", gmtime(&t));
+	rc = ta_sh("date -u -s '%s' >/dev/null", when);
+	n = by_comm(mark, "TIME_INJOFFSET", "date", "class=step");
+	d = ta_field_ll(rec, "delta_ns");
+	ksft_test_result(rc == 0 && n == 1 && d > 98 * NSEC && d < 101 * NSEC,
+			 "busybox date -s +100 s: one record (%d, %lld ns)\n",
+			 n, d);
+	step_by(-100);
+}
+
+static void test_hwclock(void)
+{
+	long mark;
+	long long d;
+	int n, rc;
+
+	/* Move the system clock 2 h ahead of the RTC, then read it back. */
+	step_by(7200);
+	mark = ta_log_mark();
+	rc = ta_sh("/sbin/hwclock --hctosys --utc");
+	n = by_comm(mark, "TIME_INJOFFSET", "hwclock", "class=step");
+	d = ta_field_ll(rec, "delta_ns");
+	ksft_test_result(rc == 0 && n == 1 && d < -7190 * NSEC &&
+			 d > -7210 * NSEC,
+			 "hwclock --hctosys: one record, about -2 h (%d, %lld ns)\n",
+			 n, d);
+}
+
+static void test_adjtimex_tool(void)
+{
+	long mark = ta_log_mark();
+	int n;
+
+	ta_sh("/usr/sbin/adjtimex --frequency 6553600");		/* 100 ppm */
+	n = by_comm(mark, "TIME_ADJNTPVAL", "adjtimex", "op=freq");
+	ksft_test_result(n == 1 && strstr(rec, "new_ppm=100.000 "),
+			 "adjtimex --frequency 100 ppm: one record (%d)\n", n);
+
+	mark = ta_log_mark();
+	ta_sh("/usr/sbin/adjtimex --tick 10001");
+	n = by_comm(mark, "TIME_ADJNTPVAL", "adjtimex", "op=tick");
+	ksft_test_result(n == 1 && ta_field_ll(rec, "new") == 10001,
+			 "adjtimex --tick 10001: one record (%d)\n", n);
+
+	mark = ta_log_mark();
+	ta_sh("/usr/sbin/adjtimex --singleshot 300000");		/* 300 ms */
+	n = by_comm(mark, "TIME_ADJNTPVAL", "adjtimex", "op=adjust");
+	ksft_test_result(n == 1 && ta_field_ll(rec, "new_ns") == 300000000,
+			 "adjtimex --singleshot 300 ms: one record (%d)\n", n);
+
+	mark = ta_log_mark();
+	ta_sh("/usr/sbin/adjtimex --print >/dev/null");
+	ta_sh("/usr/sbin/adjtimex --singleshot 0");
+	ta_sh("/usr/sbin/adjtimex --tick 10000 --frequency 0");
+	n = by_comm(mark, "TIME_ADJNTPVAL,TIME_INJOFFSET", "adjtimex", NULL);
+	ksft_test_result(n == 2, "adjtimex --print: nothing; reset: tick and freq (%d)\n",
+			 n);
+}
+
+/*
+ * chronyd: a step, then a disciplined clock and nothing in the log.
+ * Its reference is a SOCK refclock (chrony's gpsd interface) fed by a
+ * child that keeps "true time" 5 s ahead of the system clock as it was
+ * at the start, on CLOCK_MONOTONIC: once chronyd has stepped, the offset
+ * it sees is zero, whatever the system clock does. One clock in the VM
+ * cannot serve as both a wrong and a right reference otherwise.
+ */
+#define CHRONY_SOCK	"/tmp/chrony.sock"
+#define SOCK_MAGIC	0x534f434b
+
+struct sock_sample {		/* chrony's refclock_sock.c */
+	struct timeval tv;
+	double offset;
+	int pulse;
+	int leap;
+	int _pad;
+	int magic;
+};
+
+static void feed_refclock(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct timespec mono0, mono, real;
+	long long true0;
+	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+
+	strcpy(sa.sun_path, CHRONY_SOCK);
+	clock_gettime(CLOCK_MONOTONIC, &mono0);
+	true0 = ta_now_ns() + 5 * NSEC;
+	for (;;) {
+		struct sock_sample s = { .magic = SOCK_MAGIC };
+		long long t;
+
+		clock_gettime(CLOCK_MONOTONIC, &mono);
+		clock_gettime(CLOCK_REALTIME, &real);
+		t = true0 + (mono.tv_sec - mono0.tv_sec) * NSEC +
+		    (mono.tv_nsec - mono0.tv_nsec);
+		s.tv.tv_sec = real.tv_sec;
+		s.tv.tv_usec = real.tv_nsec / 1000;
+		s.offset = (t - (real.tv_sec * NSEC + real.tv_nsec)) / 1e9;
+		sendto(fd, &s, sizeof(s), 0, (struct sockaddr *)&sa, sizeof(sa));
+		usleep(250000);
+	}
+}
+
+static pid_t start_child(void (*fn)(void), const char *cmd)
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		if (fn)
+			fn();
+		else
+			execl("/bin/sh", "sh", "-c", cmd, NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+static void stop(pid_t pid)
+{
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+}
+
+static void test_chronyd(void)
+{
+	pid_t feeder, chronyd;
+	long mark, quiet;
+	int i, n = 0;
+	FILE *f;
+
+	f = fopen("/tmp/chrony.conf", "w");
+	if (f) {
+		fputs("refclock SOCK " CHRONY_SOCK " refid TEST poll 0\n"
+		      "makestep 1 -1\ncmdport 0\nport 0\n"
+		      "pidfile /tmp/chronyd.pid\n", f);
+		fclose(f);
+	}
+	mark = ta_log_mark();
+	chronyd = start_child(NULL, "exec chronyd -d -u root -f /tmp/chrony.conf "
+			      ">/tmp/chronyd.log 2>&1");
+	sleep(1);	/* chronyd creates the socket */
+	feeder = start_child(feed_refclock, NULL);
+	for (i = 0; i < 90 && n < 1; i += 2) {
+		sleep(2);
+		n = by_comm(mark, "TIME_INJOFFSET", "chronyd", "class=step");
+	}
+	ksft_test_result(n == 1 && ta_field_ll(rec, "delta_ns") > 4 * NSEC &&
+			 ta_field_ll(rec, "delta_ns") < 6 * NSEC,
+			 "chronyd steps +5 s: one record after %d s (%lld ns)\n",
+			 i, ta_field_ll(rec, "delta_ns"));
+	if (n != 1)
+		ta_sh("tail -n 15 /tmp/chronyd.log | sed 's/^/# /'");
+
+	sleep(5);
+	quiet = ta_log_mark();
+	sleep(30);
+	n = by_comm(quiet, "TIME_INJOFFSET,TIME_ADJNTPVAL", "chronyd", NULL);
+	ksft_test_result(n == 0, "chronyd disciplining for 30 s: no record (%d)\n",
+			 n);
+	if (n) {
+		ksft_print_msg("%s", rec);
+		ta_sh("head -n 30 /tmp/chronyd.log | sed 's/^/# /'");
+	}
+	n = by_comm(mark, "TIME_INJOFFSET", "chronyd", "class=step");
+	ksft_test_result(n == 1, "chronyd: exactly one step in all (%d)\n", n);
+	stop(feeder);
+	stop(chronyd);
+	ta_sh("grep -v 'starting\\|privileges' /tmp/chronyd.log | head -n 12 | sed 's/^/# chronyd: /'");
+}
+
+int main(void)
+{
+	ksft_print_header();
+	ksft_set_plan(9);
+	ta_module_load(NULL);
+	test_date();
+	test_hwclock();
+	test_adjtimex_tool();
+	test_chronyd();
+	ksft_finished();
+}
