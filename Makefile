@@ -3,6 +3,11 @@
 # make            build kmod/timeaudit.ko and userspace/timeauditctl
 # make check      install test dependencies, build, run every test (VM too)
 # make demo       boot the test VM and show what timeaudit records
+# make install    install what make built (DESTDIR, PREFIX); see README
+# make uninstall  remove exactly what make install installed
+# make sign       sign kmod/timeaudit.ko for Secure Boot (KEY, CERT)
+# make man        render the man page, failing on any groff warning
+# make dkms-source  copy the module's sources for DKMS (DKMS_SRC)
 #
 # KDIR defaults to the running kernel's build tree, else Debian's
 # linux-headers-amd64 (the kernel the VM tests boot).
@@ -10,6 +15,26 @@
 DEB_KVER := $(shell scripts/debian-kernel.sh 2>/dev/null)
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 		    /usr/src/linux-headers-$(DEB_KVER))
+VERSION := $(shell sed -n 's/^\#define TIMEAUDIT_VERSION[^"]*"\([^"]*\)".*/\1/p' \
+		     uapi/linux/timeaudit.h)
+
+# Installation: the module goes to /lib/modules/KVER/extra (kbuild's
+# modules_install), the rest under PREFIX and /etc. DESTDIR stages it all.
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+TIMEAUDITCTL ?= userspace/timeauditctl
+INSTALL_ENV = DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' SBINDIR='$(SBINDIR)' \
+	      MANDIR='$(MANDIR)' UNITDIR='$(UNITDIR)' KDIR='$(KDIR)' \
+	      TIMEAUDITCTL='$(TIMEAUDITCTL)' MAKE='$(MAKE)'
+
+# Module signing: the Machine Owner Key that Debian's DKMS uses.
+KEY ?= /var/lib/dkms/mok.key
+CERT ?= /var/lib/dkms/mok.pub
+SIGN_MODULE ?= kmod/timeaudit.ko
+
+DKMS_SRC ?= $(DESTDIR)/usr/src/timeaudit-$(VERSION)
 
 all: module userspace
 
@@ -25,9 +50,46 @@ check:
 demo:
 	scripts/demo.sh
 
+install: install-module install-files
+
+install-module:
+	@$(INSTALL_ENV) scripts/install.sh module
+
+install-files:
+	@$(INSTALL_ENV) scripts/install.sh files
+
+uninstall:
+	@$(INSTALL_ENV) scripts/install.sh uninstall
+
+sign:
+	@KDIR='$(KDIR)' KEY='$(KEY)' CERT='$(CERT)' scripts/sign.sh $(SIGN_MODULE)
+
+man: build/man/timeauditctl.8.txt
+
+build/man/timeauditctl.8.txt: Documentation/timeauditctl.8
+	@mkdir -p $(@D)
+	LC_ALL=C.UTF-8 groff -t -man -Tutf8 -ww $< >$@.tmp 2>$(@D)/warnings
+	@if [ -s $(@D)/warnings ]; then cat $(@D)/warnings >&2; \
+		rm -f $@.tmp; exit 1; fi
+	LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l $< >/dev/null 2>$(@D)/warnings
+	@if [ -s $(@D)/warnings ]; then cat $(@D)/warnings >&2; \
+		rm -f $@.tmp; exit 1; fi
+	@mv $@.tmp $@
+
+# What DKMS needs to build the module, and nothing else (no objects).
+dkms-source:
+	@test -n '$(VERSION)' || { echo 'no TIMEAUDIT_VERSION' >&2; exit 1; }
+	rm -rf '$(DKMS_SRC)/kmod' '$(DKMS_SRC)/uapi'
+	install -d '$(DKMS_SRC)/kmod' '$(DKMS_SRC)/uapi/linux'
+	install -m 0644 dkms.conf Kbuild '$(DKMS_SRC)/'
+	install -m 0644 kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.[ch])) \
+		'$(DKMS_SRC)/kmod/'
+	install -m 0644 uapi/linux/timeaudit.h '$(DKMS_SRC)/uapi/linux/'
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: all module userspace check demo clean
+.PHONY: all module userspace check demo install install-module \
+	install-files uninstall sign man dkms-source clean

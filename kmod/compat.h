@@ -35,6 +35,16 @@
 #endif
 
 /*
+ * 6.14 passes struct module_attribute to its callbacks as const
+ * ("module: Constify 'struct module_attribute'").
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 14, 0)
+#define TA_MODATTR_CONST	const
+#else
+#define TA_MODATTR_CONST
+#endif
+
+/*
  * Every settimeofday-type call asks security_settime64() first; without
  * CONFIG_SECURITY that is an inline wrapper around cap_settime().
  */

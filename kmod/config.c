@@ -10,6 +10,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/stddef.h>
 #include <linux/seqlock.h>
 
 #include "config.h"
@@ -27,7 +28,13 @@ static struct ta_config ta_config = {
 		[TIMEAUDIT_CLASS_FREQ]	= TIMEAUDIT_DEF_FREQ_PPB,
 		[TIMEAUDIT_CLASS_TICK]	= TIMEAUDIT_DEF_TICK_US,
 		[TIMEAUDIT_CLASS_TAI]	= TIMEAUDIT_DEF_TAI_S,
+		[TIMEAUDIT_CLASS_RTC]	= TIMEAUDIT_DEF_RTC_NS,
 	},
+	.drift_window_s = TIMEAUDIT_DEF_DRIFT_WINDOW_S,
+	.drift_budget_ns = TIMEAUDIT_DEF_DRIFT_BUDGET_NS,
+	.freq_drift_window_s = TIMEAUDIT_DEF_FDRIFT_WINDOW_S,
+	.freq_drift_budget_ppb = TIMEAUDIT_DEF_FDRIFT_BUDGET_PPB,
+	.rate_limit = TIMEAUDIT_DEF_RATE,
 	.status_mask = TIMEAUDIT_DEF_STATUS_MASK,
 	.classes = GENMASK(TIMEAUDIT_CLASS_COUNT - 1, 0),
 	.key = TIMEAUDIT_DEF_KEY,
@@ -48,23 +55,29 @@ bool ta_config_locked(void)
 	return READ_ONCE(ta_config.locked);
 }
 
-enum ta_param_kind { TA_P_THRESHOLD, TA_P_MASK, TA_P_CLASSES, TA_P_KEY,
+enum ta_param_kind { TA_P_U64, TA_P_MASK, TA_P_CLASSES, TA_P_KEY,
 		     TA_P_LOCKED };
 
 struct ta_param {
 	const char *name;
 	enum ta_param_kind kind;
-	enum timeaudit_class class;	/* TA_P_THRESHOLD only */
-	u64 max;
+	size_t offset;			/* TA_P_U64: its u64 in ta_config */
+	u64 min, max;
 	const char *expect;		/* unit, or what else is accepted */
 };
+
+static u64 *ta_param_u64(const struct ta_param *p, struct ta_config *cfg)
+{
+	return (u64 *)((char *)cfg + p->offset);
+}
 
 static void ta_param_format(const struct ta_param *p,
 			    const struct ta_config *cfg, char *buf, size_t len)
 {
 	switch (p->kind) {
-	case TA_P_THRESHOLD:
-		scnprintf(buf, len, "%llu", cfg->threshold[p->class]);
+	case TA_P_U64:
+		scnprintf(buf, len, "%llu",
+			  *ta_param_u64(p, (struct ta_config *)cfg));
 		break;
 	case TA_P_MASK:
 		scnprintf(buf, len, "0x%04x", cfg->status_mask);
@@ -88,8 +101,13 @@ static int ta_param_parse(const struct ta_param *p, const char *val,
 	int err;
 
 	switch (p->kind) {
-	case TA_P_THRESHOLD:
-		return ta_parse_u64(val, false, p->max, &cfg->threshold[p->class]);
+	case TA_P_U64:
+		err = ta_parse_u64(val, false, p->max, &v);
+		if (!err && v < p->min)
+			err = -EINVAL;
+		if (!err)
+			*ta_param_u64(p, cfg) = v;
+		return err;
 	case TA_P_MASK:
 		err = ta_parse_u64(val, true, p->max, &v);
 		if (!err)
@@ -166,9 +184,9 @@ static int ta_param_set(const char *val, const struct kernel_param *kp)
 		ta_record_config(TIMEAUDIT_OP_SET, p->name, old, val, err,
 				 &next, GFP_KERNEL);
 	} else if (err) {
-		if (p->kind == TA_P_THRESHOLD)
-			pr_err("invalid %s=%.64s: expected an integer from 0 to %llu (%s)\n",
-			       p->name, val, p->max, p->expect);
+		if (p->kind == TA_P_U64)
+			pr_err("invalid %s=%.64s: expected an integer from %llu to %llu (%s)\n",
+			       p->name, val, p->min, p->max, p->expect);
 		else
 			pr_err("invalid %s=%.64s: expected %s\n", p->name, val,
 			       p->expect);
@@ -197,24 +215,45 @@ static const struct kernel_param_ops ta_param_ops = {
 	.get = ta_param_get,
 };
 
-#define TA_THRESHOLD(_var, _class, _max, _unit)				\
-	static struct ta_param ta_param_##_var = {		\
-		.name = __stringify(_var), .kind = TA_P_THRESHOLD,	\
-		.class = (_class), .max = (_max),			\
-		.expect = (_unit),					\
+#define TA_U64(_var, _field, _min, _max, _unit)				\
+	static struct ta_param ta_param_##_var = {			\
+		.name = __stringify(_var), .kind = TA_P_U64,		\
+		.offset = offsetof(struct ta_config, _field),		\
+		.min = (_min), .max = (_max), .expect = (_unit),	\
 	};								\
 	module_param_cb(_var, &ta_param_ops, &ta_param_##_var, 0644)
 
-TA_THRESHOLD(step_threshold_ns, TIMEAUDIT_CLASS_STEP, TIMEAUDIT_MAX_STEP_NS, "ns");
+TA_U64(step_threshold_ns, threshold[TIMEAUDIT_CLASS_STEP], 0,
+	TIMEAUDIT_MAX_STEP_NS, "ns");
 MODULE_PARM_DESC(step_threshold_ns, "Smallest clock step recorded, ns (default 1000000 = 1 ms; 0 records every step)");
-TA_THRESHOLD(slew_threshold_ns, TIMEAUDIT_CLASS_SLEW, TIMEAUDIT_MAX_SLEW_NS, "ns");
+TA_U64(slew_threshold_ns, threshold[TIMEAUDIT_CLASS_SLEW], 0,
+	TIMEAUDIT_MAX_SLEW_NS, "ns");
 MODULE_PARM_DESC(slew_threshold_ns, "Smallest offset slew recorded, ns (default 128000000 = 128 ms)");
-TA_THRESHOLD(freq_threshold_ppb, TIMEAUDIT_CLASS_FREQ, TIMEAUDIT_MAX_FREQ_PPB, "ppb");
+TA_U64(freq_threshold_ppb, threshold[TIMEAUDIT_CLASS_FREQ], 0,
+	TIMEAUDIT_MAX_FREQ_PPB, "ppb");
 MODULE_PARM_DESC(freq_threshold_ppb, "Smallest frequency change recorded, ppb (default 10000 = 10 ppm)");
-TA_THRESHOLD(tick_threshold_us, TIMEAUDIT_CLASS_TICK, TIMEAUDIT_MAX_TICK_US, "us");
+TA_U64(tick_threshold_us, threshold[TIMEAUDIT_CLASS_TICK], 0,
+	TIMEAUDIT_MAX_TICK_US, "us");
 MODULE_PARM_DESC(tick_threshold_us, "Smallest tick length change recorded, us (default 1)");
-TA_THRESHOLD(tai_threshold_s, TIMEAUDIT_CLASS_TAI, TIMEAUDIT_MAX_TAI_S, "s");
+TA_U64(tai_threshold_s, threshold[TIMEAUDIT_CLASS_TAI], 0,
+	TIMEAUDIT_MAX_TAI_S, "s");
 MODULE_PARM_DESC(tai_threshold_s, "Smallest TAI offset change recorded, s (default 1)");
+TA_U64(rtc_threshold_ns, threshold[TIMEAUDIT_CLASS_RTC], 0,
+	TIMEAUDIT_MAX_RTC_NS, "ns");
+MODULE_PARM_DESC(rtc_threshold_ns, "Smallest change of a hardware clock recorded, ns (default 1000000000 = 1 s)");
+TA_U64(drift_window_s, drift_window_s, 1, TIMEAUDIT_MAX_WINDOW_S, "s");
+MODULE_PARM_DESC(drift_window_s, "Window over which small steps and slews add up, s (default 600)");
+TA_U64(drift_budget_ns, drift_budget_ns, 1, TIMEAUDIT_MAX_DRIFT_BUDGET_NS,
+	"ns");
+MODULE_PARM_DESC(drift_budget_ns, "Net of small steps and slews within the window that is recorded, ns (default 100000000 = 100 ms)");
+TA_U64(freq_drift_window_s, freq_drift_window_s, 1, TIMEAUDIT_MAX_WINDOW_S,
+	"s");
+MODULE_PARM_DESC(freq_drift_window_s, "Window over which small frequency changes add up, s (default 21600 = 6 h)");
+TA_U64(freq_drift_budget_ppb, freq_drift_budget_ppb, 1,
+	TIMEAUDIT_MAX_FDRIFT_BUDGET_PPB, "ppb");
+MODULE_PARM_DESC(freq_drift_budget_ppb, "Net of small frequency changes within the window that is recorded, ppb (default 5000 = 5 ppm)");
+TA_U64(rate_limit, rate_limit, 0, TIMEAUDIT_MAX_RATE, "records/s, 0: none");
+MODULE_PARM_DESC(rate_limit, "Records per second before the rest are summarised, 0 for no limit (default 20)");
 
 static struct ta_param ta_param_status_mask = {
 	.name = TIMEAUDIT_PARAM_STATUS, .kind = TA_P_MASK,
@@ -226,7 +265,7 @@ MODULE_PARM_DESC(status_mask, "STA_* flags whose change is recorded (default 0x0
 
 static struct ta_param ta_param_classes = {
 	.name = TIMEAUDIT_PARAM_CLASSES, .kind = TA_P_CLASSES,
-	.expect = "a comma list of step,slew,freq,tick,status,tai,denied, or all, or none",
+	.expect = "a comma list of step,slew,freq,tick,status,tai,denied,drift,rtc,tz, or all, or none",
 };
 module_param_cb(classes, &ta_param_ops, &ta_param_classes, 0644);
 MODULE_PARM_DESC(classes, "Classes recorded, comma list (default all)");

@@ -7,6 +7,7 @@
 #include <linux/module.h>
 #include <linux/sysfs.h>
 
+#include "compat.h"
 #include "counters.h"
 #include "probes.h"
 
@@ -23,11 +24,11 @@ struct ta_counter_attr {
 	int index;		/* enum ta_counter, or -1 for probe misses */
 };
 
-static ssize_t ta_counter_show(struct module_attribute *attr,
+static ssize_t ta_counter_show(TA_MODATTR_CONST struct module_attribute *attr,
 			       struct module_kobject *mk, char *buf)
 {
-	struct ta_counter_attr *ca = container_of(attr, struct ta_counter_attr,
-						  attr);
+	const struct ta_counter_attr *ca =
+		container_of(attr, struct ta_counter_attr, attr);
 	u64 v = ca->index < 0 ? ta_probes_missed() :
 		atomic64_read(&ta_counters[ca->index]);
 
@@ -44,6 +45,7 @@ static struct ta_counter_attr ta_counter_attrs[] = {
 	TA_COUNTER(records_emitted, TA_CNT_EMITTED),
 	TA_COUNTER(records_suppressed, TA_CNT_SUPPRESSED),
 	TA_COUNTER(records_lost, TA_CNT_LOST),
+	TA_COUNTER(records_ratelimited, TA_CNT_RATELIMITED),
 	TA_COUNTER(probe_misses, -1),
 	TA_COUNTER(events_step, TA_CNT_EVENTS + TIMEAUDIT_CLASS_STEP),
 	TA_COUNTER(events_slew, TA_CNT_EVENTS + TIMEAUDIT_CLASS_SLEW),
@@ -52,6 +54,9 @@ static struct ta_counter_attr ta_counter_attrs[] = {
 	TA_COUNTER(events_status, TA_CNT_EVENTS + TIMEAUDIT_CLASS_STATUS),
 	TA_COUNTER(events_tai, TA_CNT_EVENTS + TIMEAUDIT_CLASS_TAI),
 	TA_COUNTER(events_denied, TA_CNT_EVENTS + TIMEAUDIT_CLASS_DENIED),
+	TA_COUNTER(events_drift, TA_CNT_EVENTS + TIMEAUDIT_CLASS_DRIFT),
+	TA_COUNTER(events_rtc, TA_CNT_EVENTS + TIMEAUDIT_CLASS_RTC),
+	TA_COUNTER(events_tz, TA_CNT_EVENTS + TIMEAUDIT_CLASS_TZ),
 };
 
 static struct attribute *ta_counter_list[ARRAY_SIZE(ta_counter_attrs) + 1];

@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "counters.h"
+#include "event.h"
 #include "probes.h"
 #include "record.h"
 
@@ -36,6 +37,7 @@ static void __exit timeaudit_exit(void)
 	struct ta_config cfg;
 
 	ta_probes_exit();
+	ta_event_exit();
 	ta_counters_exit();
 	ta_config_get(&cfg);
 	ta_record_unload(0, &cfg, GFP_KERNEL);

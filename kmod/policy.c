@@ -8,6 +8,8 @@
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/math64.h>
+#include <linux/minmax.h>
+#include <linux/string.h>
 #include <linux/timex.h>
 
 #include "policy.h"
@@ -21,6 +23,8 @@ static const u8 ta_item_classes[TA_ITEM_COUNT] = {
 	[TA_ITEM_TAI]	 = TIMEAUDIT_CLASS_TAI,
 	[TA_ITEM_TICK]	 = TIMEAUDIT_CLASS_TICK,
 	[TA_ITEM_DENIED] = TIMEAUDIT_CLASS_DENIED,
+	[TA_ITEM_RTC]	 = TIMEAUDIT_CLASS_RTC,
+	[TA_ITEM_TZ]	 = TIMEAUDIT_CLASS_TZ,
 };
 
 enum timeaudit_class ta_item_class(enum ta_item item)
@@ -142,9 +146,128 @@ void ta_policy_decide(const struct ta_event *ev, const struct ta_config *cfg,
 	if (ev->result < 0)
 		return;
 
+	if (ev->path == TA_PATH_RTC) {
+		/* Judge the change if we know the old value, else the offset. */
+		s64 base = ev->rtc.old_known ? ev->rtc.old_ns : ev->real_before_ns;
+
+		ta_mark(out, cfg, TA_ITEM_RTC,
+			ta_crossed(ta_abs64(ev->rtc.new_ns - base), true,
+				   cfg->threshold[TIMEAUDIT_CLASS_RTC]));
+		return;
+	}
+	if (ev->path == TA_PATH_TZ) {
+		ta_mark(out, cfg, TA_ITEM_TZ,
+			ev->tz.old_minuteswest != ev->tz.new_minuteswest ||
+			ev->tz.old_dsttime != ev->tz.new_dsttime);
+		return;
+	}
+
 	if (ev->stepped || ev->step_ns)
 		ta_mark(out, cfg, TA_ITEM_STEP,
 			ta_crossed(ta_abs64(ev->step_ns), ev->stepped,
 				   cfg->threshold[TIMEAUDIT_CLASS_STEP]));
 	ta_decide_ntp(ev, cfg, out);
+}
+
+void ta_drift_reset(struct ta_drift *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+/*
+ * Add @delta at second @now_s; returns true, and resets, when the net of
+ * the last @window_s seconds reaches @budget in either direction.
+ */
+bool ta_drift_add(struct ta_drift *d, s64 now_s, s64 delta, u64 window_s,
+		  u64 budget, struct ta_drift_result *r)
+{
+	s64 width = max_t(s64, 1, div_u64(window_s, TA_DRIFT_BUCKETS));
+	s64 start = now_s - (now_s % width);
+	int i = (int)(div_s64(start, width) % TA_DRIFT_BUCKETS);
+
+	if (d->b[i].start_s != start || !d->b[i].count) {
+		d->b[i].start_s = start;
+		d->b[i].sum = 0;
+		d->b[i].count = 0;
+	}
+	d->b[i].sum += delta;
+	d->b[i].count++;
+
+	r->net = 0;
+	r->count = 0;
+	for (i = 0; i < TA_DRIFT_BUCKETS; i++) {
+		if (!d->b[i].count || d->b[i].start_s + width <=
+		    now_s - (s64)window_s)
+			continue;
+		r->net += d->b[i].sum;
+		r->count += d->b[i].count;
+	}
+	if (ta_abs64(r->net) < budget)
+		return false;
+	ta_drift_reset(d);
+	return true;
+}
+
+bool ta_rate_take(struct ta_rate *r, u64 now_ns, u64 rate)
+{
+	u64 cap = rate * NSEC_PER_SEC;
+
+	if (!rate)
+		return true;
+	if (!r->last_ns) {
+		r->tokens = cap;
+	} else if (now_ns > r->last_ns) {
+		/* A full bucket needs at most a second: no overflow. */
+		u64 dt = min_t(u64, now_ns - r->last_ns, NSEC_PER_SEC);
+
+		r->tokens = min(cap, r->tokens + dt * rate);
+	}
+	r->last_ns = now_ns;
+	if (r->tokens < NSEC_PER_SEC)
+		return false;
+	r->tokens -= NSEC_PER_SEC;
+	return true;
+}
+
+/* The slew an adjust/offset item asked for, in ns. */
+static s64 ta_slew_ns(const struct ta_event *ev, enum ta_item item)
+{
+	if (item == TA_ITEM_ADJUST)
+		return ev->ntp[TA_NTP_ADJUST].new * NSEC_PER_USEC;
+	return ta_offset_to_ns(ev->ntp[TA_NTP_OFFSET].new, HZ);
+}
+
+/*
+ * Changes too small to be recorded on their own feed the drift windows;
+ * one recorded on its own restarts its window, so drift never repeats it.
+ */
+void ta_policy_drift_input(const struct ta_event *ev,
+			   const struct ta_decision *d,
+			   struct ta_drift_input *in)
+{
+	static const u8 time_items[] = {
+		TA_ITEM_STEP, TA_ITEM_ADJUST, TA_ITEM_OFFSET,
+	};
+	u32 quiet = d->seen & ~d->emit;
+	int i;
+
+	memset(in, 0, sizeof(*in));
+	for (i = 0; i < ARRAY_SIZE(time_items); i++) {
+		u8 item = time_items[i];
+
+		if (d->emit & BIT(item))
+			in->reset_time = true;
+		if (!(quiet & BIT(item)))
+			continue;
+		in->time = true;
+		in->time_ns += item == TA_ITEM_STEP ? ev->step_ns :
+			       ta_slew_ns(ev, item);
+	}
+	if (d->emit & BIT(TA_ITEM_FREQ))
+		in->reset_freq = true;
+	if (quiet & BIT(TA_ITEM_FREQ)) {
+		in->freq = true;
+		in->freq_ppb = ta_freq_to_ppb(ev->ntp[TA_NTP_FREQ].new) -
+			       ta_freq_to_ppb(ev->ntp[TA_NTP_FREQ].old);
+	}
 }

@@ -31,6 +31,8 @@ enum ta_item {
 	TA_ITEM_TAI,
 	TA_ITEM_TICK,
 	TA_ITEM_DENIED,
+	TA_ITEM_RTC,
+	TA_ITEM_TZ,
 	TA_ITEM_COUNT
 };
 
@@ -40,6 +42,8 @@ enum ta_path {
 	TA_PATH_SETTOD,
 	TA_PATH_ADJTIMEX,	/* adjtimex, clock_adjtime, ntp_adjtime */
 	TA_PATH_WARP,		/* first settimeofday(NULL, tz): RTC in local time */
+	TA_PATH_RTC,		/* rtc_set_time: a hardware clock written */
+	TA_PATH_TZ,		/* settimeofday(..., tz): the kernel timezone */
 	TA_PATH_COUNT
 };
 
@@ -58,10 +62,25 @@ struct ta_event {
 	unsigned long caller;	/* return address, for in-kernel callers */
 	u32 ntp_valid;		/* BIT(enum ta_ntp) for each filled value */
 	struct ta_ntp_val ntp[TA_NTP_COUNT];
+	struct {		/* TA_PATH_RTC */
+		int id;		/* rtcN */
+		bool old_known;	/* we saw it read earlier */
+		s64 old_ns;	/* its time then, carried forward to now */
+		s64 new_ns;	/* what was written */
+	} rtc;
+	struct {		/* TA_PATH_TZ */
+		int old_minuteswest, new_minuteswest;
+		int old_dsttime, new_dsttime;
+	} tz;
 };
 
 struct ta_config {
 	u64 threshold[TIMEAUDIT_CLASS_COUNT];	/* unit per class, see uapi */
+	u64 drift_window_s;
+	u64 drift_budget_ns;
+	u64 freq_drift_window_s;
+	u64 freq_drift_budget_ppb;
+	u64 rate_limit;				/* records/s, 0: none */
 	u32 status_mask;
 	u32 classes;				/* BIT(enum timeaudit_class) */
 	bool locked;
@@ -72,6 +91,48 @@ struct ta_decision {
 	u32 seen;	/* BIT(enum ta_item): the call touched this value */
 	u32 emit;	/* BIT(enum ta_item): ... and crossed its threshold */
 };
+
+/*
+ * Net drift: the sum of the changes that stayed below their own threshold,
+ * over a sliding window kept as a ring of time buckets (no allocation).
+ */
+#define TA_DRIFT_BUCKETS	16
+
+struct ta_drift {
+	struct {
+		s64 start_s;	/* first second the bucket covers */
+		s64 sum;
+		u32 count;
+	} b[TA_DRIFT_BUCKETS];
+};
+
+struct ta_drift_result {
+	s64 net;	/* sum over the window */
+	u32 count;	/* contributing events */
+};
+
+bool ta_drift_add(struct ta_drift *d, s64 now_s, s64 delta, u64 window_s,
+		  u64 budget, struct ta_drift_result *r);
+void ta_drift_reset(struct ta_drift *d);
+
+/* Token bucket of @rate records per second, @rate records deep. */
+struct ta_rate {
+	u64 last_ns;
+	u64 tokens;	/* in units of 1/NSEC_PER_SEC record */
+};
+
+bool ta_rate_take(struct ta_rate *r, u64 now_ns, u64 rate);
+
+/* What an event adds to the drift windows, from the policy's decision. */
+struct ta_drift_input {
+	bool time, freq;		/* something to add */
+	bool reset_time, reset_freq;	/* recorded on its own: start over */
+	s64 time_ns, freq_ppb;
+};
+
+void ta_policy_drift_input(const struct ta_event *ev,
+			   const struct ta_decision *d,
+			   struct ta_drift_input *in);
 
 enum timeaudit_class ta_item_class(enum ta_item item);
 void ta_policy_decide(const struct ta_event *ev, const struct ta_config *cfg,

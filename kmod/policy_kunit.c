@@ -18,7 +18,13 @@ static const struct ta_config ta_defaults = {
 		[TIMEAUDIT_CLASS_FREQ]	= TIMEAUDIT_DEF_FREQ_PPB,
 		[TIMEAUDIT_CLASS_TICK]	= TIMEAUDIT_DEF_TICK_US,
 		[TIMEAUDIT_CLASS_TAI]	= TIMEAUDIT_DEF_TAI_S,
+		[TIMEAUDIT_CLASS_RTC]	= TIMEAUDIT_DEF_RTC_NS,
 	},
+	.drift_window_s = TIMEAUDIT_DEF_DRIFT_WINDOW_S,
+	.drift_budget_ns = TIMEAUDIT_DEF_DRIFT_BUDGET_NS,
+	.freq_drift_window_s = TIMEAUDIT_DEF_FDRIFT_WINDOW_S,
+	.freq_drift_budget_ppb = TIMEAUDIT_DEF_FDRIFT_BUDGET_PPB,
+	.rate_limit = TIMEAUDIT_DEF_RATE,
 	.status_mask = TIMEAUDIT_DEF_STATUS_MASK,
 	.classes = GENMASK(TIMEAUDIT_CLASS_COUNT - 1, 0),
 };
@@ -304,7 +310,141 @@ static void ta_test_parse_key(struct kunit *test)
 					   key, sizeof(key)), -EINVAL);
 }
 
+static void ta_test_drift(struct kunit *test)
+{
+	struct ta_drift d;
+	struct ta_drift_result r;
+	int i;
+
+	ta_drift_reset(&d);
+	/* Steps of 0.9 ms, one a second: the 112th reaches 100 ms. */
+	for (i = 0; i < 200; i++)
+		if (ta_drift_add(&d, 1000 + i, 900000, 600, 100000000, &r))
+			break;
+	KUNIT_EXPECT_EQ(test, i, 111);
+	KUNIT_EXPECT_EQ(test, r.count, 112U);
+	KUNIT_EXPECT_EQ(test, r.net, 112LL * 900000);
+	/* ... and it starts over. */
+	KUNIT_EXPECT_FALSE(test, ta_drift_add(&d, 1200, 900000, 600, 100000000,
+					      &r));
+	KUNIT_EXPECT_EQ(test, r.count, 1U);
+
+	/* Alternating corrections never add up. */
+	ta_drift_reset(&d);
+	for (i = 0; i < 10000; i++)
+		KUNIT_EXPECT_FALSE(test, ta_drift_add(&d, i, i % 2 ? 450000 :
+						      -450000, 600, 100000000,
+						      &r));
+	/* 15 ppm corrected by slews: 15 us a second, 9 ms per window. */
+	ta_drift_reset(&d);
+	for (i = 0; i < 100000; i++)
+		KUNIT_EXPECT_FALSE(test, ta_drift_add(&d, i, 15000, 600,
+						      100000000, &r));
+	/* What left the window no longer counts. */
+	ta_drift_reset(&d);
+	KUNIT_EXPECT_FALSE(test, ta_drift_add(&d, 0, 60000000, 600, 100000000,
+					      &r));
+	KUNIT_EXPECT_FALSE(test, ta_drift_add(&d, 2000, 60000000, 600,
+					      100000000, &r));
+	KUNIT_EXPECT_EQ(test, r.count, 1U);
+	KUNIT_EXPECT_TRUE(test, ta_drift_add(&d, 2001, -60000000, 600,
+					     100000000, &r) == false);
+	KUNIT_EXPECT_TRUE(test, ta_drift_add(&d, 2002, -100000000, 600,
+					     100000000, &r));
+	KUNIT_EXPECT_EQ(test, r.net, -100000000LL);
+	KUNIT_EXPECT_EQ(test, r.count, 3U);
+}
+
+static void ta_test_rate(struct kunit *test)
+{
+	struct ta_rate r = { 0 };
+	int i, ok = 0;
+
+	for (i = 0; i < 100; i++)
+		ok += ta_rate_take(&r, 1000000000ULL + i, 20);
+	KUNIT_EXPECT_EQ(test, ok, 20);
+	/* Half a second later: ten more. */
+	for (i = 0, ok = 0; i < 100; i++)
+		ok += ta_rate_take(&r, 1500000000ULL + i, 20);
+	KUNIT_EXPECT_EQ(test, ok, 10);
+	/* No limit. */
+	for (i = 0, ok = 0; i < 100; i++)
+		ok += ta_rate_take(&r, 1600000000ULL, 0);
+	KUNIT_EXPECT_EQ(test, ok, 100);
+	/* A day idle does not overflow the bucket. */
+	for (i = 0, ok = 0; i < 100; i++)
+		ok += ta_rate_take(&r, 86400ULL * 1000000000ULL * 365, 20);
+	KUNIT_EXPECT_EQ(test, ok, 20);
+}
+
+static void ta_test_rtc_tz(struct kunit *test)
+{
+	struct ta_event ev = {
+		.path = TA_PATH_RTC, .real_before_ns = 1000LL * NSEC_PER_SEC,
+	};
+	struct ta_decision d;
+
+	/* Old RTC unknown: judged by its offset from system time. */
+	ev.rtc.new_ns = 1000LL * NSEC_PER_SEC;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, 0U);
+	ev.rtc.new_ns = 1100LL * NSEC_PER_SEC;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_RTC));
+	/* Old RTC known: judged by the change, even far from system time. */
+	ev.rtc.old_known = true;
+	ev.rtc.old_ns = 1100LL * NSEC_PER_SEC + 500000000;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, 0U);
+
+	ev = (struct ta_event){ .path = TA_PATH_TZ };
+	ev.tz.old_minuteswest = 0;
+	ev.tz.new_minuteswest = 0;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, 0U);
+	ev.tz.new_dsttime = 1;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_TZ));
+}
+
+static void ta_test_drift_input(struct kunit *test)
+{
+	struct ta_event ev = {
+		.path = TA_PATH_ADJTIMEX, .modes = ADJ_SETOFFSET,
+		.stepped = true, .step_ns = 900000,
+	};
+	struct ta_drift_input in;
+	struct ta_decision d;
+
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	ta_policy_drift_input(&ev, &d, &in);
+	KUNIT_EXPECT_TRUE(test, in.time);
+	KUNIT_EXPECT_FALSE(test, in.reset_time);
+	KUNIT_EXPECT_EQ(test, in.time_ns, 900000LL);
+
+	ev.step_ns = 2000000;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	ta_policy_drift_input(&ev, &d, &in);
+	KUNIT_EXPECT_FALSE(test, in.time);
+	KUNIT_EXPECT_TRUE(test, in.reset_time);
+
+	ev = (struct ta_event){
+		.path = TA_PATH_ADJTIMEX, .modes = ADJ_FREQUENCY,
+		.ntp_valid = BIT(TA_NTP_FREQ),
+	};
+	ev.ntp[TA_NTP_FREQ].old = PPB(15000);
+	ev.ntp[TA_NTP_FREQ].new = PPB(15500);
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	ta_policy_drift_input(&ev, &d, &in);
+	KUNIT_EXPECT_TRUE(test, in.freq);
+	KUNIT_EXPECT_EQ(test, in.freq_ppb, 500LL);
+}
+
 static struct kunit_case ta_policy_cases[] = {
+	KUNIT_CASE(ta_test_drift),
+	KUNIT_CASE(ta_test_rate),
+	KUNIT_CASE(ta_test_rtc_tz),
+	KUNIT_CASE(ta_test_drift_input),
 	KUNIT_CASE(ta_test_step),
 	KUNIT_CASE(ta_test_class_off),
 	KUNIT_CASE(ta_test_ntp),

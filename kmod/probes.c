@@ -14,6 +14,7 @@
 #include <linux/fcntl.h>
 #include <linux/kprobes.h>
 #include <linux/ptrace.h>
+#include <linux/rtc.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <linux/timex.h>
@@ -23,6 +24,7 @@
 #include "compat.h"
 #include "config.h"
 #include "counters.h"
+#include "event.h"
 #include "inflight.h"
 #include "probes.h"
 #include "record.h"
@@ -35,25 +37,6 @@ static s64 ta_real_offset(void)
 }
 NOKPROBE_SYMBOL(ta_real_offset);
 
-static void ta_handle_event(struct ta_event *ev)
-{
-	struct ta_decision d;
-	struct ta_config cfg;
-	int item;
-
-	ta_config_get(&cfg);
-	ta_policy_decide(ev, &cfg, &d);
-	for (item = 0; item < TA_ITEM_COUNT; item++) {
-		if (!(d.seen & BIT(item)))
-			continue;
-		ta_count(TA_CNT_EVENTS + ta_item_class(item));
-		if (!(d.emit & BIT(item)))
-			ta_count(TA_CNT_SUPPRESSED);
-	}
-	if (d.emit)
-		ta_record_event(ev, d.emit, &cfg);
-}
-NOKPROBE_SYMBOL(ta_handle_event);
 
 /* --- adjtimex, ntp_adjtime, clock_adjtime(CLOCK_REALTIME) --------------- */
 
@@ -244,6 +227,165 @@ static int ta_settime_check_ret(struct kretprobe_instance *ri,
 }
 NOKPROBE_SYMBOL(ta_settime_check_ret);
 
+/* --- the kernel timezone: settimeofday(..., tz) ------------------------ */
+
+struct ta_tz_data {
+	struct timezone old, new;
+};
+
+static int ta_tz_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct ta_tz_data *d = (void *)ri->data;
+	const struct timezone *tz;
+
+	tz = (const void *)regs_get_kernel_argument(regs, 1);
+	if (!tz)
+		return 1;
+	d->new = *tz;
+	d->old = READ_ONCE(sys_tz);
+	return 0;
+}
+NOKPROBE_SYMBOL(ta_tz_entry);
+
+static int ta_tz_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct ta_tz_data *d = (void *)ri->data;
+	struct ta_event ev = {
+		.path = TA_PATH_TZ,
+		.result = regs_return_value(regs),
+		.real_before_ns = ktime_get_real_ns(),
+		.caller = get_kretprobe_retaddr(ri),
+		.tz = {
+			.old_minuteswest = d->old.tz_minuteswest,
+			.new_minuteswest = d->new.tz_minuteswest,
+			.old_dsttime = d->old.tz_dsttime,
+			.new_dsttime = d->new.tz_dsttime,
+		},
+	};
+
+	/* Refusals are recorded by the settime check, once. */
+	if (ev.result >= 0)
+		ta_handle_event(&ev);
+	return 0;
+}
+NOKPROBE_SYMBOL(ta_tz_ret);
+
+/* --- hardware clocks: rtc_read_time seen, rtc_set_time recorded -------- */
+
+/*
+ * The old RTC time cannot be read from a probe (rtc_read_time sleeps),
+ * but writers such as hwclock read it first: remember the last reading
+ * of each RTC with the system time it was taken at.
+ */
+#define TA_RTC_CACHE	4
+
+static struct {
+	int id;
+	bool valid;
+	s64 rtc_ns, mono_ns;	/* an RTC ticks on whatever the system does */
+} ta_rtc_seen[TA_RTC_CACHE];
+static DEFINE_RAW_SPINLOCK(ta_rtc_lock);
+
+static void ta_rtc_remember(int id, s64 rtc_ns, s64 mono_ns)
+{
+	unsigned long flags;
+	int i = id % TA_RTC_CACHE;
+
+	raw_spin_lock_irqsave(&ta_rtc_lock, flags);
+	ta_rtc_seen[i].id = id;
+	ta_rtc_seen[i].valid = true;
+	ta_rtc_seen[i].rtc_ns = rtc_ns;
+	ta_rtc_seen[i].mono_ns = mono_ns;
+	raw_spin_unlock_irqrestore(&ta_rtc_lock, flags);
+}
+NOKPROBE_SYMBOL(ta_rtc_remember);
+
+/* The RTC's time now, carried forward from the last reading; or false. */
+static bool ta_rtc_recall(int id, s64 mono_ns, s64 *rtc_ns)
+{
+	unsigned long flags;
+	int i = id % TA_RTC_CACHE;
+	bool ok;
+
+	raw_spin_lock_irqsave(&ta_rtc_lock, flags);
+	ok = ta_rtc_seen[i].valid && ta_rtc_seen[i].id == id;
+	if (ok)
+		*rtc_ns = ta_rtc_seen[i].rtc_ns + mono_ns -
+			  ta_rtc_seen[i].mono_ns;
+	raw_spin_unlock_irqrestore(&ta_rtc_lock, flags);
+	return ok;
+}
+NOKPROBE_SYMBOL(ta_rtc_recall);
+
+struct ta_rtc_data {
+	int id;
+	struct rtc_time *tm;	/* rtc_read_time: filled on return */
+	struct rtc_time new;	/* rtc_set_time: what is written */
+	s64 real, mono;
+};
+
+static int ta_rtc_read_entry(struct kretprobe_instance *ri,
+			     struct pt_regs *regs)
+{
+	struct ta_rtc_data *d = (void *)ri->data;
+	struct rtc_device *rtc = (void *)regs_get_kernel_argument(regs, 0);
+
+	d->id = rtc->id;
+	d->tm = (void *)regs_get_kernel_argument(regs, 1);
+	return 0;
+}
+NOKPROBE_SYMBOL(ta_rtc_read_entry);
+
+static int ta_rtc_read_ret(struct kretprobe_instance *ri,
+			   struct pt_regs *regs)
+{
+	struct ta_rtc_data *d = (void *)ri->data;
+
+	if (!regs_return_value(regs))
+		ta_rtc_remember(d->id, rtc_tm_to_time64(d->tm) * NSEC_PER_SEC,
+				ktime_get_ns());
+	return 0;
+}
+NOKPROBE_SYMBOL(ta_rtc_read_ret);
+
+static int ta_rtc_set_entry(struct kretprobe_instance *ri,
+			    struct pt_regs *regs)
+{
+	struct ta_rtc_data *d = (void *)ri->data;
+	struct rtc_device *rtc = (void *)regs_get_kernel_argument(regs, 0);
+	const struct rtc_time *tm = (void *)regs_get_kernel_argument(regs, 1);
+
+	d->id = rtc->id;
+	d->new = *tm;
+	d->real = ktime_get_real_ns();
+	d->mono = ktime_get_ns();
+	return 0;
+}
+NOKPROBE_SYMBOL(ta_rtc_set_entry);
+
+static int ta_rtc_set_ret(struct kretprobe_instance *ri,
+			  struct pt_regs *regs)
+{
+	struct ta_rtc_data *d = (void *)ri->data;
+	struct ta_event ev = {
+		.path = TA_PATH_RTC,
+		.result = regs_return_value(regs),
+		.real_before_ns = d->real,
+		.caller = get_kretprobe_retaddr(ri),
+		.rtc = {
+			.id = d->id,
+			.new_ns = rtc_tm_to_time64(&d->new) * NSEC_PER_SEC,
+		},
+	};
+
+	ev.rtc.old_known = ta_rtc_recall(d->id, d->mono, &ev.rtc.old_ns);
+	if (ev.result >= 0)
+		ta_rtc_remember(d->id, ev.rtc.new_ns, d->mono);
+	ta_handle_event(&ev);
+	return 0;
+}
+NOKPROBE_SYMBOL(ta_rtc_set_ret);
+
 /* --- rmmod timeaudit while locked: refused, and recorded ---------------- */
 
 struct ta_unload_data {
@@ -313,6 +455,12 @@ static struct kretprobe ta_kretprobes[] = {
 	TA_KRETPROBE("timekeeping_warp_clock", ta_step_entry, ta_warp_ret,
 		     sizeof(struct ta_step_data)),
 	TA_KRETPROBE(TA_SETTIME_CHECK_SYM, NULL, ta_settime_check_ret, 0),
+	TA_KRETPROBE("do_sys_settimeofday64", ta_tz_entry, ta_tz_ret,
+		     sizeof(struct ta_tz_data)),
+	TA_KRETPROBE("rtc_read_time", ta_rtc_read_entry, ta_rtc_read_ret,
+		     sizeof(struct ta_rtc_data)),
+	TA_KRETPROBE("rtc_set_time", ta_rtc_set_entry, ta_rtc_set_ret,
+		     sizeof(struct ta_rtc_data)),
 	TA_KRETPROBE(TA_SYS_DELETE_MODULE, ta_unload_entry, ta_unload_ret,
 		     sizeof(struct ta_unload_data)),
 };

@@ -29,7 +29,25 @@ static const char * const ta_path_names[TA_PATH_COUNT] = {
 	[TA_PATH_SETTOD]	= "settimeofday",
 	[TA_PATH_ADJTIMEX]	= "adjtimex",
 	[TA_PATH_WARP]		= "warp",
+	[TA_PATH_RTC]		= "rtc",
+	[TA_PATH_TZ]		= "settimeofday",
 };
+
+/* A task name, quoted when plain, hex like audit's own otherwise. */
+static void ta_log_comm(struct audit_buffer *ab, const char *comm)
+{
+	const char *p;
+
+	for (p = comm; *p; p++)
+		if (*p <= ' ' || *p == '"' || *p > '~')
+			break;
+	if (!*p) {
+		audit_log_format(ab, "\"%s\"", comm);
+		return;
+	}
+	for (p = comm; *p; p++)
+		audit_log_format(ab, "%02X", (unsigned char)*p);
+}
 
 static struct audit_buffer *ta_start(int type, gfp_t gfp)
 {
@@ -106,14 +124,19 @@ static void ta_log_entry(struct audit_buffer *ab, unsigned long caller)
  * Clock records say res=success|failed, as asked of them; CONFIG_CHANGE
  * keeps the kernel's res=1|0, which ausearch -sv and aureport parse.
  */
-static void ta_log_tail(struct audit_buffer *ab, const struct ta_config *cfg,
-			int err, bool res_numeric)
+static void ta_log_key(struct audit_buffer *ab, const struct ta_config *cfg)
 {
-	audit_log_task_info(ab);
 	if (cfg->key[0])
 		audit_log_format(ab, " key=\"%s\"", cfg->key);
 	else
 		audit_log_format(ab, " key=(null)");
+}
+
+static void ta_log_tail(struct audit_buffer *ab, const struct ta_config *cfg,
+			int err, bool res_numeric)
+{
+	audit_log_task_info(ab);
+	ta_log_key(ab, cfg);
 	if (res_numeric)
 		audit_log_format(ab, " res=%d", err >= 0);
 	else
@@ -234,6 +257,50 @@ static void ta_record_ntp(const struct ta_event *ev, enum ta_item item,
 	audit_log_end(ab);
 }
 
+static void ta_record_rtc(const struct ta_event *ev,
+			  const struct ta_config *cfg)
+{
+	s64 base = ev->rtc.old_known ? ev->rtc.old_ns : ev->real_before_ns;
+	struct timespec64 d = ns_to_timespec64(ev->rtc.new_ns - base);
+	char old[TA_NUM_BUF], new[TA_NUM_BUF], sys[TA_NUM_BUF];
+	struct audit_buffer *ab;
+
+	ab = ta_start(AUDIT_TIME_INJOFFSET, GFP_ATOMIC);
+	if (!ab)
+		return;
+	if (ev->rtc.old_known)
+		ta_format_time(old, sizeof(old), ev->rtc.old_ns);
+	else
+		strscpy(old, "unknown", sizeof(old));
+	ta_format_time(new, sizeof(new), ev->rtc.new_ns);
+	ta_format_time(sys, sizeof(sys), ev->real_before_ns);
+	/* sec/nsec: the change of the RTC, or its offset if the old is unknown */
+	audit_log_format(ab,
+			 "sec=%lld nsec=%ld rtc=rtc%d old_rtc=%s new_rtc=%s sys_time=%s offset_ns=%lld threshold_ns=%llu class=rtc via=rtc",
+			 (long long)d.tv_sec, d.tv_nsec, ev->rtc.id, old, new,
+			 sys, ev->rtc.new_ns - ev->real_before_ns,
+			 cfg->threshold[TIMEAUDIT_CLASS_RTC]);
+	ta_log_entry(ab, ev->caller);
+	ta_log_tail(ab, cfg, ev->result, false);
+	audit_log_end(ab);
+}
+
+static void ta_record_tz(const struct ta_event *ev,
+			 const struct ta_config *cfg)
+{
+	struct audit_buffer *ab = ta_start(AUDIT_TIME_ADJNTPVAL, GFP_ATOMIC);
+
+	if (!ab)
+		return;
+	audit_log_format(ab,
+			 "op=tz old=%d new=%d old_dsttime=%d new_dsttime=%d class=tz via=settimeofday",
+			 ev->tz.old_minuteswest, ev->tz.new_minuteswest,
+			 ev->tz.old_dsttime, ev->tz.new_dsttime);
+	ta_log_entry(ab, ev->caller);
+	ta_log_tail(ab, cfg, ev->result, false);
+	audit_log_end(ab);
+}
+
 /* Called from probe context: GFP_ATOMIC only, never sleeps. */
 void ta_record_event(const struct ta_event *ev, u32 emit,
 		     const struct ta_config *cfg)
@@ -248,11 +315,82 @@ void ta_record_event(const struct ta_event *ev, u32 emit,
 			ta_record_ntp(ev, TA_ITEM_DENIED, cfg);
 		return;
 	}
+	if (emit & BIT(TA_ITEM_RTC))
+		ta_record_rtc(ev, cfg);
+	if (emit & BIT(TA_ITEM_TZ))
+		ta_record_tz(ev, cfg);
 	if (emit & BIT(TA_ITEM_STEP))
 		ta_record_step(ev, cfg, false);
 	for (item = TA_ITEM_OFFSET; item < TA_ITEM_DENIED; item++)
 		if (emit & BIT(item))
 			ta_record_ntp(ev, item, cfg);
+}
+
+/*
+ * Small changes that added up: the net over the window, as a step of the
+ * clock (TIME_INJOFFSET) or a change of frequency (TIME_ADJNTPVAL).
+ */
+void ta_record_drift(const struct ta_event *ev,
+		     const struct ta_drift_result *res, bool freq,
+		     const struct ta_config *cfg)
+{
+	struct timespec64 d = ns_to_timespec64(res->net);
+	char a[TA_NUM_BUF], b[TA_NUM_BUF], c[TA_NUM_BUF];
+	struct audit_buffer *ab;
+	s64 now_ppb;
+
+	ab = ta_start(freq ? AUDIT_TIME_ADJNTPVAL : AUDIT_TIME_INJOFFSET,
+		      GFP_ATOMIC);
+	if (!ab)
+		return;
+	if (freq) {
+		now_ppb = ta_freq_to_ppb(ev->ntp[TA_NTP_FREQ].new);
+		ta_format_ppm(a, sizeof(a), now_ppb - res->net);
+		ta_format_ppm(b, sizeof(b), now_ppb);
+		ta_format_ppm(c, sizeof(c), res->net);
+		audit_log_format(ab,
+				 "op=freq old=%lld new=%lld old_ppm=%s new_ppm=%s delta_ppm=%s events=%u window_s=%llu budget_ppb=%llu class=drift via=%s",
+				 ev->ntp[TA_NTP_FREQ].new - (res->net << 32),
+				 ev->ntp[TA_NTP_FREQ].new, a, b, c, res->count,
+				 cfg->freq_drift_window_s,
+				 cfg->freq_drift_budget_ppb,
+				 ta_path_names[ev->path]);
+	} else {
+		audit_log_format(ab,
+				 "sec=%lld nsec=%ld delta_ns=%lld events=%u window_s=%llu budget_ns=%llu class=drift via=%s",
+				 (long long)d.tv_sec, d.tv_nsec, res->net,
+				 res->count, cfg->drift_window_s,
+				 cfg->drift_budget_ns, ta_path_names[ev->path]);
+	}
+	ta_log_entry(ab, ev->caller);
+	ta_log_tail(ab, cfg, 0, false);
+	audit_log_end(ab);
+}
+
+/*
+ * Written by a worker, so the identity fields would name the worker: the
+ * last task held back is named in last_* fields instead.
+ */
+void ta_record_summary(const struct ta_summary *sum,
+		       const struct ta_config *cfg)
+{
+	struct timespec64 d = ns_to_timespec64(sum->net_step_ns);
+	struct audit_buffer *ab = ta_start(AUDIT_TIME_INJOFFSET, GFP_KERNEL);
+	char first[TA_NUM_BUF];
+
+	if (!ab)
+		return;
+	ta_format_time(first, sizeof(first), sum->first_ns);
+	audit_log_format(ab,
+			 "sec=%lld nsec=%ld delta_ns=%lld class=ratelimit suppressed=%llu steps=%llu others=%llu since=%s rate_limit=%llu last_pid=%d last_auid=%u last_uid=%u last_comm=",
+			 (long long)d.tv_sec, d.tv_nsec, sum->net_step_ns,
+			 sum->suppressed, sum->suppressed - sum->ntp, sum->ntp,
+			 first, cfg->rate_limit, sum->last_pid, sum->last_auid,
+			 sum->last_uid);
+	ta_log_comm(ab, sum->last_comm);
+	ta_log_key(ab, cfg);
+	audit_log_format(ab, " res=success");
+	audit_log_end(ab);
 }
 
 /*
@@ -300,24 +438,32 @@ void ta_record_load(const struct ta_config *cfg)
 {
 	struct audit_buffer *ab = ta_start(AUDIT_CONFIG_CHANGE, GFP_KERNEL);
 	char classes[TA_FLAGS_BUF];
+	static const struct { const char *name; int class; } thr[] = {
+		{ TIMEAUDIT_PARAM_STEP, TIMEAUDIT_CLASS_STEP },
+		{ TIMEAUDIT_PARAM_SLEW, TIMEAUDIT_CLASS_SLEW },
+		{ TIMEAUDIT_PARAM_FREQ, TIMEAUDIT_CLASS_FREQ },
+		{ TIMEAUDIT_PARAM_TICK, TIMEAUDIT_CLASS_TICK },
+		{ TIMEAUDIT_PARAM_TAI, TIMEAUDIT_CLASS_TAI },
+		{ TIMEAUDIT_PARAM_RTC, TIMEAUDIT_CLASS_RTC },
+	};
+	int i;
 
 	if (!ab)
 		return;
+	audit_log_format(ab, "op=%s module=%s version=%s", TIMEAUDIT_OP_LOAD,
+			 TIMEAUDIT_NAME, TIMEAUDIT_VERSION);
+	for (i = 0; i < ARRAY_SIZE(thr); i++)
+		audit_log_format(ab, " %s=%llu", thr[i].name,
+				 cfg->threshold[thr[i].class]);
 	ta_format_classes(classes, sizeof(classes), cfg->classes);
 	audit_log_format(ab,
-			 "op=%s module=%s version=%s %s=%llu %s=%llu %s=%llu %s=%llu %s=0x%04x %s=%llu %s=%s %s=%d",
-			 TIMEAUDIT_OP_LOAD, TIMEAUDIT_NAME, TIMEAUDIT_VERSION,
-			 TIMEAUDIT_PARAM_STEP,
-			 cfg->threshold[TIMEAUDIT_CLASS_STEP],
-			 TIMEAUDIT_PARAM_SLEW,
-			 cfg->threshold[TIMEAUDIT_CLASS_SLEW],
-			 TIMEAUDIT_PARAM_FREQ,
-			 cfg->threshold[TIMEAUDIT_CLASS_FREQ],
-			 TIMEAUDIT_PARAM_TICK,
-			 cfg->threshold[TIMEAUDIT_CLASS_TICK],
+			 " %s=0x%04x %s=%llu %s=%llu %s=%llu %s=%llu %s=%llu %s=%s %s=%d",
 			 TIMEAUDIT_PARAM_STATUS, cfg->status_mask,
-			 TIMEAUDIT_PARAM_TAI,
-			 cfg->threshold[TIMEAUDIT_CLASS_TAI],
+			 TIMEAUDIT_PARAM_DRIFT_WINDOW, cfg->drift_window_s,
+			 TIMEAUDIT_PARAM_DRIFT_BUDGET, cfg->drift_budget_ns,
+			 TIMEAUDIT_PARAM_FDRIFT_WINDOW, cfg->freq_drift_window_s,
+			 TIMEAUDIT_PARAM_FDRIFT_BUDGET, cfg->freq_drift_budget_ppb,
+			 TIMEAUDIT_PARAM_RATE, cfg->rate_limit,
 			 TIMEAUDIT_PARAM_CLASSES, classes,
 			 TIMEAUDIT_PARAM_LOCKED, cfg->locked);
 	ta_log_tail(ab, cfg, 0, true);

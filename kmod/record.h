@@ -4,11 +4,28 @@
 #define TA_RECORD_H
 
 #include <linux/gfp.h>
+#include <linux/sched.h>
 
 #include "policy.h"
 
+/* What the rate limit held back, for the summary record. */
+struct ta_summary {
+	u64 suppressed;		/* records held back */
+	u64 ntp;		/* ... of which NTP values and others */
+	s64 net_step_ns;	/* net of the steps held back */
+	s64 first_ns;		/* CLOCK_REALTIME of the first */
+	pid_t last_pid;
+	u32 last_uid, last_auid;
+	char last_comm[TASK_COMM_LEN];
+};
+
 void ta_record_event(const struct ta_event *ev, u32 emit,
 		     const struct ta_config *cfg);
+void ta_record_drift(const struct ta_event *ev,
+		     const struct ta_drift_result *res, bool freq,
+		     const struct ta_config *cfg);
+void ta_record_summary(const struct ta_summary *sum,
+		       const struct ta_config *cfg);
 void ta_record_config(const char *op, const char *param, const char *old_val,
 		      const char *new_val, int err, const struct ta_config *cfg,
 		      gfp_t gfp);

@@ -45,6 +45,7 @@ kver=$(scripts/debian-kernel.sh)
 kdir=/usr/src/linux-headers-$kver
 export KSRC="$top/build/ksrc"
 stage kernel-source scripts/extract-ksrc.sh "$KSRC"
+tap_stage version-sync scripts/check-version.sh
 
 # W=1 build against Debian's headers: any compiler warning fails it.
 build_module() {
@@ -77,6 +78,14 @@ stage sparse-C2 sparse
 stage userspace-build make -C userspace
 tap_stage userspace-tests make -s -C userspace test
 stage userspace-cppcheck make -C userspace lint
+
+# Shipping: the man page renders without a groff warning; make install
+# and uninstall into a DESTDIR; make sign with a throwaway key; DKMS
+# builds the module against Debian's headers.
+stage man-page make -s -B man
+tap_stage install-destdir scripts/test-install.sh "$kdir"
+tap_stage sign scripts/test-sign.sh "$kdir"
+tap_stage dkms scripts/test-dkms.sh "$kver"
 stage selftests-build make -C selftests KSRC="$KSRC" OUT="$top/build/tests"
 
 vm_test() {

@@ -7,8 +7,9 @@ set -eu
 PKGS="build-essential bc bison flex cpio kmod xz-utils python3
 linux-headers-amd64 linux-image-amd64 linux-source-6.1
 libelf-dev libssl-dev dwarves sparse cppcheck
-qemu-system-x86 busybox-static auditd
-chrony adjtimex util-linux faketime"
+qemu-system-x86 busybox-static auditd debootstrap
+chrony adjtimex util-linux faketime
+dkms openssl groff-base man-db"
 
 missing=""
 for p in $PKGS; do

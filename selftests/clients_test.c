@@ -113,7 +113,7 @@ static void test_adjtimex_tool(void)
  * chronyd: a step, then a disciplined clock and nothing in the log.
  * Its reference is a SOCK refclock (chrony's gpsd interface) fed by a
  * child that keeps "true time" 5 s ahead of the system clock as it was
- * at the start, on CLOCK_MONOTONIC: once chronyd has stepped, the offset
+ * at the start, on CLOCK_MONOTONIC_RAW: once chronyd has stepped, the offset
  * it sees is zero, whatever the system clock does. One clock in the VM
  * cannot serve as both a wrong and a right reference otherwise.
  */
@@ -137,13 +137,14 @@ static void feed_refclock(void)
 	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
 
 	strcpy(sa.sun_path, CHRONY_SOCK);
-	clock_gettime(CLOCK_MONOTONIC, &mono0);
+	/* RAW: the NTP frequency chronyd sets must not move our reference. */
+	clock_gettime(CLOCK_MONOTONIC_RAW, &mono0);
 	true0 = ta_now_ns() + 5 * NSEC;
 	for (;;) {
 		struct sock_sample s = { .magic = SOCK_MAGIC };
 		long long t;
 
-		clock_gettime(CLOCK_MONOTONIC, &mono);
+		clock_gettime(CLOCK_MONOTONIC_RAW, &mono);
 		clock_gettime(CLOCK_REALTIME, &real);
 		t = true0 + (mono.tv_sec - mono0.tv_sec) * NSEC +
 		    (mono.tv_nsec - mono0.tv_nsec);

@@ -30,7 +30,7 @@
 #define WRITER_AUID	4343
 #define LOADER_AUID	4242
 #define MAX_RECS	256
-#define ALL_CLASSES	"step,slew,freq,tick,status,tai,denied"
+#define ALL_CLASSES	"step,slew,freq,tick,status,tai,denied,drift,rtc,tz"
 
 static char recs[MAX_RECS][TA_REC_MAX];
 static char rec[TA_REC_MAX];
@@ -39,12 +39,18 @@ static const char *const params[] = {
 	TIMEAUDIT_PARAM_STEP, TIMEAUDIT_PARAM_SLEW, TIMEAUDIT_PARAM_FREQ,
 	TIMEAUDIT_PARAM_TICK, TIMEAUDIT_PARAM_TAI, TIMEAUDIT_PARAM_STATUS,
 	TIMEAUDIT_PARAM_CLASSES, TIMEAUDIT_PARAM_KEY, TIMEAUDIT_PARAM_LOCKED,
+	TIMEAUDIT_PARAM_RTC, TIMEAUDIT_PARAM_DRIFT_WINDOW,
+	TIMEAUDIT_PARAM_DRIFT_BUDGET, TIMEAUDIT_PARAM_FDRIFT_WINDOW,
+	TIMEAUDIT_PARAM_FDRIFT_BUDGET, TIMEAUDIT_PARAM_RATE,
 };
+
+#define LOCKED_IDX	8	/* params[LOCKED_IDX] is "locked" */
 
 /* Canonical defaults, in the order of params[]. */
 static const char *const defaults[] = {
 	"1000000", "128000000", "10000", "1", "1", "0x0030", ALL_CLASSES,
-	TIMEAUDIT_DEF_KEY, "0",
+	TIMEAUDIT_DEF_KEY, "0", "1000000000", "600", "100000000", "21600",
+	"5000", "20",
 };
 
 static const char *ko(void)
@@ -198,6 +204,17 @@ static void build_bad_table(void)
 		{ TIMEAUDIT_PARAM_FREQ, TIMEAUDIT_MAX_FREQ_PPB },
 		{ TIMEAUDIT_PARAM_TICK, TIMEAUDIT_MAX_TICK_US },
 		{ TIMEAUDIT_PARAM_TAI, TIMEAUDIT_MAX_TAI_S },
+		{ TIMEAUDIT_PARAM_RTC, TIMEAUDIT_MAX_RTC_NS },
+		{ TIMEAUDIT_PARAM_DRIFT_WINDOW, TIMEAUDIT_MAX_WINDOW_S },
+		{ TIMEAUDIT_PARAM_DRIFT_BUDGET, TIMEAUDIT_MAX_DRIFT_BUDGET_NS },
+		{ TIMEAUDIT_PARAM_FDRIFT_WINDOW, TIMEAUDIT_MAX_WINDOW_S },
+		{ TIMEAUDIT_PARAM_FDRIFT_BUDGET, TIMEAUDIT_MAX_FDRIFT_BUDGET_PPB },
+		{ TIMEAUDIT_PARAM_RATE, TIMEAUDIT_MAX_RATE },
+	};
+	/* Windows and budgets cannot be empty. */
+	static const char *const at_least_one[] = {
+		TIMEAUDIT_PARAM_DRIFT_WINDOW, TIMEAUDIT_PARAM_DRIFT_BUDGET,
+		TIMEAUDIT_PARAM_FDRIFT_WINDOW, TIMEAUDIT_PARAM_FDRIFT_BUDGET,
 	};
 	static const char *const mask[] = {
 		"\n", "-1", "+1", " 1", "1 ", "1x", "0x", "0xg", "0x0x10",
@@ -225,6 +242,8 @@ static void build_bad_table(void)
 		add_bad(thr[i].name, fmt("%llu", thr[i].max + 1), EINVAL);
 		add_bad(thr[i].name, hundred, EINVAL);
 	}
+	for (i = 0; i < ARRAY_SIZE(at_least_one); i++)
+		add_bad(at_least_one[i], "0", EINVAL);
 	for (j = 0; j < ARRAY_SIZE(mask); j++)
 		add_bad(TIMEAUDIT_PARAM_STATUS, mask[j], EINVAL);
 	add_bad(TIMEAUDIT_PARAM_STATUS,
@@ -361,6 +380,13 @@ static const struct good good[] = {
 	  "A.b_c:d-0123456789012345678901x" },
 	{ TIMEAUDIT_PARAM_KEY, "", "" },
 	{ TIMEAUDIT_PARAM_LOCKED, "0", "0" },
+	{ TIMEAUDIT_PARAM_RTC, "0", "0" },
+	{ TIMEAUDIT_PARAM_DRIFT_WINDOW, "1", "1" },
+	{ TIMEAUDIT_PARAM_DRIFT_BUDGET, "1000000000000000000",
+	  "1000000000000000000" },
+	{ TIMEAUDIT_PARAM_FDRIFT_WINDOW, "604800", "604800" },
+	{ TIMEAUDIT_PARAM_FDRIFT_BUDGET, "1", "1" },
+	{ TIMEAUDIT_PARAM_RATE, "0", "0" },
 };
 
 /* echo VAL > the parameter, as /bin/sh with a login uid; returns its pid. */
@@ -655,6 +681,7 @@ static void test_permissions(void)
 {
 	static const char *const newvals[] = {
 		"5000", "5000", "5000", "5", "5", "0x1", "step", "evil", "1",
+		"5", "5", "5", "5", "5", "5",
 	};
 	const char *nocap[ARRAY_SIZE(params)] = { NULL };
 	const char *needles[] = { NULL, "res=0", NULL };
@@ -673,7 +700,7 @@ static void test_permissions(void)
 			       r.fail_what, strerror(r.fail_errno));
 	ksft_test_result(pid > 0 && r.read_ok == 1,
 			 "nobody reads all %zu parameters\n", ARRAY_SIZE(params));
-	ksft_test_result(r.counters_ok && ncounters == 4 + TIMEAUDIT_CLASS_COUNT,
+	ksft_test_result(r.counters_ok && ncounters == 5 + TIMEAUDIT_CLASS_COUNT,
 			 "nobody reads all %d counters\n", ncounters);
 	for (i = 0, all = 1; i < ARRAY_SIZE(params); i++)
 		if (r.write_err[i] != EACCES) {
@@ -691,16 +718,16 @@ static void test_permissions(void)
 
 	/* Root without CAP_AUDIT_CONTROL gets as far as the module. */
 	nocap[0] = "5000";
-	nocap[ARRAY_SIZE(params) - 1] = "1";
+	nocap[LOCKED_IDX] = "1";
 	mark = ta_log_mark_synced();
 	pid = probe_as(1, nocap, &r);
 	ksft_test_result(pid > 0 && r.cap_gone && r.read_ok == 1,
 			 "root without CAP_AUDIT_CONTROL reads all parameters\n");
 	ksft_test_result(r.write_err[0] == EPERM &&
-			 r.write_err[ARRAY_SIZE(params) - 1] == EPERM,
+			 r.write_err[LOCKED_IDX] == EPERM,
 			 "... but writing step_threshold_ns or locked gives EPERM (%s, %s)\n",
 			 strerror(r.write_err[0]),
-			 strerror(r.write_err[ARRAY_SIZE(params) - 1]));
+			 strerror(r.write_err[LOCKED_IDX]));
 	ksft_test_result(all_defaults(), "... and changes nothing (not locked)\n");
 	snprintf(pidn, sizeof(pidn), " pid=%d ", pid);
 	needles[0] = pidn;

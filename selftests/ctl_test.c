@@ -22,7 +22,7 @@
 #define NOBODY		65534
 #define OUT		"/tmp/ctl.out"
 #define ERR		"/tmp/ctl.err"
-#define ALL_CLASSES	"step,slew,freq,tick,status,tai,denied"
+#define ALL_CLASSES	"step,slew,freq,tick,status,tai,denied,drift,rtc,tz"
 
 static char out[8192], err[8192];
 static char recs[16][TA_REC_MAX];
@@ -130,8 +130,10 @@ static int has_line(const char *label, const char *value)
 
 static const char *const counter_names[] = {
 	TIMEAUDIT_CNT_EMITTED, TIMEAUDIT_CNT_SUPPRESSED, TIMEAUDIT_CNT_LOST,
-	TIMEAUDIT_CNT_MISSED, "events_step", "events_slew", "events_freq",
-	"events_tick", "events_status", "events_tai", "events_denied",
+	TIMEAUDIT_CNT_RATELIMITED, TIMEAUDIT_CNT_MISSED, "events_step",
+	"events_slew", "events_freq", "events_tick", "events_status",
+	"events_tai", "events_denied", "events_drift", "events_rtc",
+	"events_tz",
 };
 
 #define NCOUNTERS ARRAY_SIZE(counter_names)
@@ -239,8 +241,15 @@ int main(void)
 			 strstr(out, "\"version\":\"" TIMEAUDIT_VERSION "\"") &&
 			 strstr(out, "\"locked\":false") &&
 			 strstr(out, "\"key\":\"" TIMEAUDIT_DEF_KEY "\"") &&
-			 strstr(out, "\"classes\":[\"step\",\"slew\",\"freq\",\"tick\",\"status\",\"tai\",\"denied\"]") &&
-			 strstr(out, "\"thresholds\":{\"step_ns\":1000000,\"slew_ns\":128000000,\"freq_ppb\":10000,\"tick_us\":1,\"tai_s\":1,\"status_mask\":48}"),
+			 strstr(out, "\"classes\":[\"step\",\"slew\",\"freq\",\"tick\",\"status\",\"tai\",\"denied\",\"drift\",\"rtc\",\"tz\"]") &&
+			 strstr(out, "\"thresholds\":{\"step_ns\":1000000,\"slew_ns\":128000000,\"freq_ppb\":10000,\"tick_us\":1,\"tai_s\":1,") &&
+			 strstr(out, "\"rtc_ns\":1000000000") &&
+			 strstr(out, "\"drift_window_s\":600") &&
+			 strstr(out, "\"drift_budget_ns\":100000000") &&
+			 strstr(out, "\"freq_drift_window_s\":21600") &&
+			 strstr(out, "\"freq_drift_budget_ppb\":5000") &&
+			 strstr(out, "\"rate_limit\":20") &&
+			 strstr(out, "\"status_mask\":48"),
 			 "--json: loaded, version, locked, key, classes, thresholds\n");
 	ksft_test_result(json_counters_ok(), "--json: all counters, with sysfs's values\n");
 

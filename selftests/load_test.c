@@ -13,16 +13,17 @@
 
 #define LOGINUID 4242
 
-static const char *const probes[] = {
-	"do_adjtimex", "__do_adjtimex", "do_settimeofday64",
+static const char *probes[] = {
+	"do_adjtimex", "ntp core", "do_settimeofday64",
 	"timekeeping_warp_clock", "security_settime64",
-	"__x64_sys_delete_module", NULL,
+	"__x64_sys_delete_module", "do_sys_settimeofday64", "rtc_read_time",
+	"rtc_set_time", NULL,
 };
 
 /* How many of our probe targets debugfs lists as registered kretprobes. */
 static int probes_listed(void)
 {
-	char line[512], want[128];
+	char line[512], want[128], *p;
 	int found = 0, i;
 	FILE *f;
 
@@ -30,9 +31,15 @@ static int probes_listed(void)
 		f = fopen("/sys/kernel/debug/kprobes/list", "r");
 		if (!f)
 			return -1;
-		snprintf(want, sizeof(want), " r  %s+0x0", probes[i]);
+		/*
+		 * At the entry: +0x0, or +0x4 past the ENDBR64 that kernels
+		 * built with CONFIG_X86_KERNEL_IBT (Debian 6.12+) start with.
+		 */
+		snprintf(want, sizeof(want), " r  %s+0x", probes[i]);
 		while (fgets(line, sizeof(line), f))
-			if (strstr(line, want)) {
+			if ((p = strstr(line, want)) &&
+			    (p[strlen(want)] == '0' || p[strlen(want)] == '4') &&
+			    p[strlen(want) + 1] == ' ') {
 				found++;
 				break;
 			}
@@ -75,6 +82,7 @@ int main(void)
 
 	ksft_print_header();
 	ksft_set_plan(17);
+	probes[1] = ta_ntp_core_sym();
 
 	if (ta_module_loaded())
 		ta_module_unload();
@@ -87,8 +95,8 @@ int main(void)
 	ksft_test_result(!ta_read_file(TA_SYSFS "/version", v, sizeof(v)) &&
 			 !strcmp(v, TIMEAUDIT_VERSION),
 			 "version %s in sysfs\n", TIMEAUDIT_VERSION);
-	ksft_test_result(probes_listed() == 6,
-			 "all six kretprobes registered\n");
+	ksft_test_result(probes_listed() == 9,
+			 "all nine kretprobes registered\n");
 
 	n = ta_search(mark, "CONFIG_CHANGE", op_load, rec, sizeof(rec));
 	ksft_test_result(n == 1, "one load record (found %d)\n", n);
@@ -98,7 +106,7 @@ int main(void)
 			 ta_field_ll(rec, TIMEAUDIT_PARAM_FREQ) ==
 			 TIMEAUDIT_DEF_FREQ_PPB &&
 			 !ta_field(rec, "classes", v, sizeof(v)) &&
-			 !strcmp(v, "step,slew,freq,tick,status,tai,denied"),
+			 !strcmp(v, "step,slew,freq,tick,status,tai,denied,drift,rtc,tz"),
 			 "load record carries the effective configuration\n");
 	ksft_test_result(ta_counter(TIMEAUDIT_CNT_EMITTED) == 1,
 			 "records_emitted counts the load record\n");

@@ -23,7 +23,7 @@
 #define LOCKER_AUID	4444
 #define UNLOADER_AUID	4445
 #define TAINT_FORCED_RMMOD	(1UL << 7)
-#define ALL_CLASSES	"step,slew,freq,tick,status,tai,denied"
+#define ALL_CLASSES	"step,slew,freq,tick,status,tai,denied,drift,rtc,tz"
 
 static char rec[TA_REC_MAX];
 static char recs[32][TA_REC_MAX];
@@ -42,6 +42,12 @@ static const struct {
 	{ TIMEAUDIT_PARAM_STATUS, "0x0030", "0" },
 	{ TIMEAUDIT_PARAM_CLASSES, ALL_CLASSES, "none" },
 	{ TIMEAUDIT_PARAM_KEY, TIMEAUDIT_DEF_KEY, "\n" },	/* no key */
+	{ TIMEAUDIT_PARAM_RTC, "1000000000", "0" },
+	{ TIMEAUDIT_PARAM_DRIFT_WINDOW, "600", "60" },
+	{ TIMEAUDIT_PARAM_DRIFT_BUDGET, "100000000", "1" },
+	{ TIMEAUDIT_PARAM_FDRIFT_WINDOW, "21600", "60" },
+	{ TIMEAUDIT_PARAM_FDRIFT_BUDGET, "5000", "1" },
+	{ TIMEAUDIT_PARAM_RATE, "20", "0" },
 	{ TIMEAUDIT_PARAM_LOCKED, "1", "0" },
 };
 
@@ -145,7 +151,7 @@ int main(void)
 	pid_t pid;
 
 	ksft_print_header();
-	ksft_set_plan(3 + 9 + 1 + 5 + 1 + 6);
+	ksft_set_plan(3 + ARRAY_SIZE(params) + 1 + 5 + 1 + 6);
 
 	/* Start from a fresh load: nothing left over from other tests. */
 	ksft_test_result(ta_module_load(NULL) == 0 && param_is(TIMEAUDIT_PARAM_LOCKED, "0"),
@@ -185,7 +191,8 @@ int main(void)
 	snprintf(pidn, sizeof(pidn), " pid=%d ", getpid());
 	failed[2] = pidn;
 	n = ta_ausearch(mark, "-m CONFIG_CHANGE", failed, recs, 32);
-	for (i = 0, all = n == 9, k = 0; all && i < 9; i++) {
+	for (i = 0, all = n == (int)ARRAY_SIZE(params), k = 0;
+	     all && i < ARRAY_SIZE(params); i++) {
 		snprintf(pn, sizeof(pn), " param=%s ", params[i].name);
 		all = strstr(recs[i], pn) && ta_field_ll(recs[i], "exit") == -EPERM;
 		k += all;

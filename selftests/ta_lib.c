@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -428,4 +429,16 @@ int ta_json_valid(const char *text)
 	const char *p = ta_js_value(text, 0);
 
 	return p && !*ta_js_ws(p);
+}
+
+const char *ta_ntp_core_sym(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	if (!uname(&u))
+		sscanf(u.release, "%d.%d", &major, &minor);
+	if (major > 6 || (major == 6 && minor >= 17))
+		return "ntp_adjtimex";
+	return "__do_adjtimex";
 }

@@ -59,6 +59,12 @@ long long ta_field_ll(const char *rec, const char *name);
 /* Whether @text is exactly one valid JSON value (RFC 8259). */
 int ta_json_valid(const char *text);
 
+/*
+ * The NTP core that kmod/compat.h probes on the running kernel:
+ * __do_adjtimex, renamed ntp_adjtimex in 6.17.
+ */
+const char *ta_ntp_core_sym(void);
+
 /* Realtime as ns since the epoch. */
 long long ta_now_ns(void);
 

@@ -8,25 +8,46 @@
 
 #include "params.h"
 
-const struct ta_param ta_params[TA_NPARAMS] = {
-	{ "step", TIMEAUDIT_PARAM_STEP, "step_threshold", "step_ns",
-	  TA_KIND_NUM, ta_units_ns, TIMEAUDIT_MAX_STEP_NS },
-	{ "slew", TIMEAUDIT_PARAM_SLEW, "slew_threshold", "slew_ns",
-	  TA_KIND_NUM, ta_units_ns, TIMEAUDIT_MAX_SLEW_NS },
-	{ "freq", TIMEAUDIT_PARAM_FREQ, "freq_threshold", "freq_ppb",
-	  TA_KIND_NUM, ta_units_ppb, TIMEAUDIT_MAX_FREQ_PPB },
-	{ "tick", TIMEAUDIT_PARAM_TICK, "tick_threshold", "tick_us",
-	  TA_KIND_NUM, ta_units_us, TIMEAUDIT_MAX_TICK_US },
-	{ "tai", TIMEAUDIT_PARAM_TAI, "tai_threshold", "tai_s",
-	  TA_KIND_NUM, ta_units_s, TIMEAUDIT_MAX_TAI_S },
-	{ "status", TIMEAUDIT_PARAM_STATUS, "status_mask", "status_mask",
-	  TA_KIND_STATUS, NULL, TIMEAUDIT_MAX_STATUS_MASK },
-	{ "classes", TIMEAUDIT_PARAM_CLASSES, "classes", NULL,
-	  TA_KIND_CLASSES, NULL, 0 },
-	{ "key", TIMEAUDIT_PARAM_KEY, "key", NULL,
-	  TA_KIND_KEY, NULL, 0 },
-};
+#define TA_NUM(n, f, l, j, u, lo, hi, b, z) \
+	{ n, f, l, j, TA_KIND_NUM, u, lo, hi, b, z }
 
+/* The order of "status" and of the JSON keys. */
+const struct ta_param ta_params[TA_NPARAMS] = {
+	TA_NUM("step", TIMEAUDIT_PARAM_STEP, "step_threshold", "step_ns",
+	       ta_units_ns, 0, TIMEAUDIT_MAX_STEP_NS, NULL, NULL),
+	TA_NUM("slew", TIMEAUDIT_PARAM_SLEW, "slew_threshold", "slew_ns",
+	       ta_units_ns, 0, TIMEAUDIT_MAX_SLEW_NS, NULL, NULL),
+	TA_NUM("freq", TIMEAUDIT_PARAM_FREQ, "freq_threshold", "freq_ppb",
+	       ta_units_ppb, 0, TIMEAUDIT_MAX_FREQ_PPB, NULL, NULL),
+	TA_NUM("tick", TIMEAUDIT_PARAM_TICK, "tick_threshold", "tick_us",
+	       ta_units_us, 0, TIMEAUDIT_MAX_TICK_US, NULL, NULL),
+	TA_NUM("tai", TIMEAUDIT_PARAM_TAI, "tai_threshold", "tai_s",
+	       ta_units_s, 0, TIMEAUDIT_MAX_TAI_S, NULL, NULL),
+	TA_NUM("rtc", TIMEAUDIT_PARAM_RTC, "rtc_threshold", "rtc_ns",
+	       ta_units_ns, 0, TIMEAUDIT_MAX_RTC_NS, NULL, NULL),
+	{ "status", TIMEAUDIT_PARAM_STATUS, "status_mask", "status_mask",
+	  TA_KIND_STATUS, NULL, 0, TIMEAUDIT_MAX_STATUS_MASK, NULL, NULL },
+	/* The kernel refuses 0 for windows and budgets: EINVAL. */
+	TA_NUM("drift_window", TIMEAUDIT_PARAM_DRIFT_WINDOW, "drift_window",
+	       "drift_window_s", ta_units_window, 1, TIMEAUDIT_MAX_WINDOW_S,
+	       NULL, NULL),
+	TA_NUM("drift_budget", TIMEAUDIT_PARAM_DRIFT_BUDGET, "drift_budget",
+	       "drift_budget_ns", ta_units_ns, 1,
+	       TIMEAUDIT_MAX_DRIFT_BUDGET_NS, NULL, NULL),
+	TA_NUM("freq_drift_window", TIMEAUDIT_PARAM_FDRIFT_WINDOW,
+	       "freq_drift_window", "freq_drift_window_s", ta_units_window, 1,
+	       TIMEAUDIT_MAX_WINDOW_S, NULL, NULL),
+	TA_NUM("freq_drift_budget", TIMEAUDIT_PARAM_FDRIFT_BUDGET,
+	       "freq_drift_budget", "freq_drift_budget_ppb", ta_units_ppb, 1,
+	       TIMEAUDIT_MAX_FDRIFT_BUDGET_PPB, NULL, NULL),
+	TA_NUM("rate", TIMEAUDIT_PARAM_RATE, "rate_limit", "rate_limit",
+	       ta_units_rate, 0, TIMEAUDIT_MAX_RATE, "records/s",
+	       "no limit"),
+	{ "classes", TIMEAUDIT_PARAM_CLASSES, "classes", NULL,
+	  TA_KIND_CLASSES, NULL, 0, 0, NULL, NULL },
+	{ "key", TIMEAUDIT_PARAM_KEY, "key", NULL,
+	  TA_KIND_KEY, NULL, 0, 0, NULL, NULL },
+};
 
 const struct ta_param *ta_param_find(const char *name)
 {
@@ -49,6 +70,8 @@ int ta_param_parse(const struct ta_param *p, const char *val, char *out,
 	switch (p->kind) {
 	case TA_KIND_NUM:
 		err = ta_parse_scaled(val, p->units, p->max, &v);
+		if (!err && v < p->min)
+			err = TA_E_RANGE;
 		break;
 	case TA_KIND_STATUS:
 		err = ta_parse_status(val, &v);
@@ -97,10 +120,28 @@ static void ta_join_classes(char *buf, size_t len)
 		snprintf(buf + used, len - used, "all, none");
 }
 
+const char *ta_param_base(const struct ta_param *p)
+{
+	return p->base ? p->base : p->units[0].suffix;
+}
+
+void ta_param_range(const struct ta_param *p, char *buf, size_t len)
+{
+	char lo[64], hi[64];
+
+	/* A bare 0 needs no unit: "0..1000ppm" rather than "0ppb..". */
+	if (p->min)
+		ta_format_scaled(lo, sizeof(lo), p->min, p->units);
+	else
+		snprintf(lo, sizeof(lo), "0");
+	ta_format_scaled(hi, sizeof(hi), p->max, p->units);
+	snprintf(buf, len, "%s..%s", lo, hi);
+}
+
 void ta_param_errmsg(const struct ta_param *p, int err, char *buf,
 		     size_t len)
 {
-	char hint[256], max[64];
+	char hint[256];
 
 	switch (err) {
 	case TA_E_RANGE:
@@ -109,9 +150,10 @@ void ta_param_errmsg(const struct ta_param *p, int err, char *buf,
 				 (unsigned long long)p->max);
 			return;
 		}
-		ta_format_scaled(max, sizeof(max), p->max, p->units);
-		snprintf(buf, len, "out of range, accepted 0..%s (0..%llu %s)",
-			 max, (unsigned long long)p->max, p->units[0].suffix);
+		ta_param_range(p, hint, sizeof(hint));
+		snprintf(buf, len, "out of range, accepted %s (%llu..%llu %s)",
+			 hint, (unsigned long long)p->min,
+			 (unsigned long long)p->max, ta_param_base(p));
 		return;
 	case TA_E_UNIT:
 		ta_units_join(hint, sizeof(hint), p->units);
@@ -119,7 +161,7 @@ void ta_param_errmsg(const struct ta_param *p, int err, char *buf,
 		return;
 	case TA_E_INEXACT:
 		snprintf(buf, len, "not a whole number of %s",
-			 p->units[0].suffix);
+			 ta_param_base(p));
 		return;
 	case TA_E_NAME:
 		if (p->kind == TA_KIND_STATUS) {
@@ -155,7 +197,8 @@ int ta_counter_name(size_t i, char *buf, size_t len)
 {
 	static const char *const fixed[] = {
 		TIMEAUDIT_CNT_EMITTED, TIMEAUDIT_CNT_SUPPRESSED,
-		TIMEAUDIT_CNT_LOST, TIMEAUDIT_CNT_MISSED,
+		TIMEAUDIT_CNT_LOST, TIMEAUDIT_CNT_RATELIMITED,
+		TIMEAUDIT_CNT_MISSED,
 	};
 	const size_t nfixed = sizeof(fixed) / sizeof(fixed[0]);
 	int n;

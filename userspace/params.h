@@ -16,7 +16,7 @@
 #define TA_VALUE_MAX	256
 
 enum ta_kind {
-	TA_KIND_NUM,		/* u64 with units, see ->units and ->max */
+	TA_KIND_NUM,		/* u64 with units, see ->units, ->min, ->max */
 	TA_KIND_STATUS,		/* STA_* mask */
 	TA_KIND_CLASSES,	/* class list */
 	TA_KIND_KEY,		/* audit key */
@@ -29,10 +29,13 @@ struct ta_param {
 	const char *json;	/* key under "thresholds"; NULL if none */
 	enum ta_kind kind;
 	const struct ta_unit *units;	/* TA_KIND_NUM only */
-	uint64_t max;			/* TA_KIND_NUM only */
+	uint64_t min;			/* TA_KIND_NUM only */
+	uint64_t max;			/* TA_KIND_NUM, TA_KIND_STATUS */
+	const char *base;	/* base unit's name if not units[0].suffix */
+	const char *zero;	/* what 0 means, if not "record everything" */
 };
 
-#define TA_NPARAMS	8
+#define TA_NPARAMS	14
 extern const struct ta_param ta_params[TA_NPARAMS];
 
 /* By short name or by sysfs file name; NULL if unknown. */
@@ -49,8 +52,14 @@ int ta_param_parse(const struct ta_param *p, const char *val, char *out,
 void ta_param_errmsg(const struct ta_param *p, int err, char *buf,
 		     size_t len);
 
-/* Counters: the four fixed ones, then events_<class> per class. */
-#define TA_NCOUNTERS	(4 + TIMEAUDIT_CLASS_COUNT)
+/* Name of a TA_KIND_NUM's base unit: "ns", "records/s". */
+const char *ta_param_base(const struct ta_param *p);
+
+/* "0" or "1s..168h": the accepted range of a TA_KIND_NUM in its units. */
+void ta_param_range(const struct ta_param *p, char *buf, size_t len);
+
+/* Counters: the five fixed ones, then events_<class> per class. */
+#define TA_NCOUNTERS	(5 + TIMEAUDIT_CLASS_COUNT)
 int ta_counter_name(size_t i, char *buf, size_t len);
 
 #endif /* TA_PARAMS_H */

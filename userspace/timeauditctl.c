@@ -39,7 +39,7 @@ struct ta_status {
 
 static void ta_usage(FILE *f)
 {
-	char units[64], max[64];
+	char units[64], range[160];
 	size_t i, c;
 
 	fprintf(f,
@@ -53,12 +53,14 @@ static void ta_usage(FILE *f)
 	for (i = 0; i < TA_NPARAMS; i++) {
 		const struct ta_param *p = &ta_params[i];
 
-		fprintf(f, "  %-9s", p->name);
+		fprintf(f, "  %-18s", p->name);
 		switch (p->kind) {
 		case TA_KIND_NUM:
 			ta_units_join(units, sizeof(units), p->units);
-			ta_format_scaled(max, sizeof(max), p->max, p->units);
-			fprintf(f, "%s; 0..%s\n", units, max);
+			ta_param_range(p, range, sizeof(range));
+			fprintf(f, "%s; %s%s%s\n", units, range,
+				p->zero ? "; 0: " : "",
+				p->zero ? p->zero : "");
 			break;
 		case TA_KIND_STATUS:
 			fprintf(f, "number (0x hex ok) or flags like INS|DEL\n");
@@ -77,7 +79,7 @@ static void ta_usage(FILE *f)
 		}
 	}
 	fprintf(f,
-		"Decimals are allowed where exact: 1.5ms, 0.5ppm.\n"
+		"Decimals are allowed where exact: 1.5ms, 0.5ppm, 1.5min.\n"
 		"\nExit: 0 ok, 1 usage, 2 not loaded, 3 permission denied,\n"
 		"      4 locked, 5 kernel rejected a value, 6 other I/O error.\n"
 		"See timeauditctl(8).\n");
@@ -166,8 +168,9 @@ static void ta_print_param(const struct ta_param *p, const struct ta_val *v)
 	switch (p->kind) {
 	case TA_KIND_NUM:
 		ta_format_scaled(human, sizeof(human), v->num, p->units);
-		printf("%s (%llu %s)\n", human, (unsigned long long)v->num,
-		       p->units[0].suffix);
+		printf("%s (%llu %s%s%s)\n", human, (unsigned long long)v->num,
+		       ta_param_base(p), p->zero && !v->num ? ", " : "",
+		       p->zero && !v->num ? p->zero : "");
 		break;
 	case TA_KIND_STATUS:
 		ta_format_status(flags, sizeof(flags), v->num);

@@ -35,6 +35,18 @@ const struct ta_unit ta_units_s[] = {
 	{ NULL, 0 },
 };
 
+const struct ta_unit ta_units_window[] = {
+	{ "s", 1 },
+	{ "min", 60 },
+	{ "h", 3600 },
+	{ NULL, 0 },
+};
+
+const struct ta_unit ta_units_rate[] = {
+	{ "/s", 1 },
+	{ NULL, 0 },
+};
+
 const char *const ta_class_names[TIMEAUDIT_CLASS_COUNT] =
 	TIMEAUDIT_CLASS_NAMES;
 
@@ -126,12 +138,56 @@ static const struct ta_unit *ta_find_unit(const struct ta_unit *units,
 	return NULL;
 }
 
+static uint64_t ta_gcd(uint64_t a, uint64_t b)
+{
+	while (b) {
+		uint64_t t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/*
+ * At most this many significant fraction digits: 10^19 still fits a u64,
+ * and no table's multiplier has 2^20 or 5^20 as a factor, which a 20th
+ * digit would need to come out whole.
+ */
+#define TA_FRAC_MAX	19
+
+/*
+ * The fraction digits at frac (trailing zeros ignored) times mult, in base
+ * units; false if that is not a whole number.
+ */
+static bool ta_frac_value(const char *frac, uint64_t mult, uint64_t *out)
+{
+	const char *p, *end = frac;
+	uint64_t f = 0, den = 1, g;
+
+	for (p = frac; ta_isdigit(*p); p++)
+		if (*p != '0')
+			end = p + 1;
+	if (end - frac > TA_FRAC_MAX)
+		return false;
+	for (p = frac; p < end; p++) {
+		f = f * 10 + (uint64_t)(*p - '0');
+		den *= 10;
+	}
+	/* f * mult / den, whole iff den / g divides f. Below mult: no wrap. */
+	g = ta_gcd(mult, den);
+	if (f % (den / g))
+		return false;
+	*out = f / (den / g) * (mult / g);
+	return true;
+}
+
 int ta_parse_scaled(const char *s, const struct ta_unit *units, uint64_t max,
 		    uint64_t *out)
 {
 	const char *p = s, *frac = NULL;
 	const struct ta_unit *u;
-	uint64_t ip, fv = 0, m, v;
+	uint64_t ip, fv = 0, v;
 	bool fits;
 
 	if (!*p)
@@ -153,38 +209,13 @@ int ta_parse_scaled(const char *s, const struct ta_unit *units, uint64_t max,
 		return TA_E_UNIT;
 	if (!fits)
 		return TA_E_RANGE;
-
-	/*
-	 * Each fraction digit is worth a tenth of the previous one; once that
-	 * drops below one base unit only zeros can follow.
-	 */
-	m = u->mult;
-	for (; frac && ta_isdigit(*frac); frac++) {
-		uint64_t d = (uint64_t)(*frac - '0');
-
-		if (m % 10 == 0) {
-			m /= 10;
-			fv += d * m;
-		} else if (d) {
-			return TA_E_INEXACT;
-		}
-	}
+	if (frac && !ta_frac_value(frac, u->mult, &fv))
+		return TA_E_INEXACT;
 	if (__builtin_mul_overflow(ip, u->mult, &v) ||
 	    __builtin_add_overflow(v, fv, &v) || v > max)
 		return TA_E_RANGE;
 	*out = v;
 	return TA_OK;
-}
-
-static unsigned int ta_log10(uint64_t pow)
-{
-	unsigned int n = 0;
-
-	while (pow >= 10) {
-		pow /= 10;
-		n++;
-	}
-	return n;
 }
 
 void ta_units_join(char *buf, size_t len, const struct ta_unit *units)
@@ -199,32 +230,45 @@ void ta_units_join(char *buf, size_t len, const struct ta_unit *units)
 					 used ? ", " : "", units->suffix);
 }
 
+/*
+ * The decimals of rem / mult (rem < mult) by long division, into buf of
+ * TA_FRAC_MAX + 1 bytes; false if they do not end within TA_FRAC_MAX.
+ */
+static bool ta_frac_digits(uint64_t rem, uint64_t mult, char *buf)
+{
+	size_t n = 0;
+
+	/* rem * 10 must not wrap; a zero mult would be a broken table. */
+	if (!mult || (rem && mult > UINT64_MAX / 10))
+		return false;
+	while (rem && n < TA_FRAC_MAX) {
+		rem *= 10;
+		buf[n++] = (char)('0' + rem / mult);
+		rem %= mult;
+	}
+	buf[n] = '\0';
+	return !rem;
+}
+
 int ta_format_scaled(char *buf, size_t len, uint64_t v,
 		     const struct ta_unit *units)
 {
-	const struct ta_unit *u = &units[0], *i;
-	uint64_t rem;
+	char frac[TA_FRAC_MAX + 1];
+	const struct ta_unit *u;
+	size_t i = 0;
 	int n;
 
-	for (i = units; i->suffix; i++)
-		if (i->mult <= v)
-			u = i;
-	rem = v % u->mult;
-	if (!rem) {
-		n = snprintf(buf, len, "%llu%s",
-			     (unsigned long long)(v / u->mult), u->suffix);
-	} else {
-		unsigned int digits = ta_log10(u->mult);
-
-		/* Trailing zeros of the fraction carry no information. */
-		while (rem % 10 == 0) {
-			rem /= 10;
-			digits--;
-		}
-		n = snprintf(buf, len, "%llu.%0*llu%s",
-			     (unsigned long long)(v / u->mult), (int)digits,
-			     (unsigned long long)rem, u->suffix);
-	}
+	while (units[i].suffix)
+		i++;
+	/* Largest unit first; the base unit (mult 1) always has no fraction. */
+	do {
+		u = &units[--i];
+	} while (i && (u->mult > v || !ta_frac_digits(v % u->mult, u->mult,
+						       frac)));
+	if (!i)
+		frac[0] = '\0';
+	n = snprintf(buf, len, "%llu%s%s%s", (unsigned long long)(v / u->mult),
+		     frac[0] ? "." : "", frac, u->suffix);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 

@@ -28,10 +28,11 @@ enum ta_perr {
 };
 
 /*
- * A unit suffix and how many base units it is worth (always a power of
- * ten, which is what makes exact decimal fractions possible). Tables start
- * with the base unit (mult 1), which is also what a bare number means, and
- * end with a NULL suffix.
+ * A unit suffix and how many base units it is worth. Tables start with the
+ * base unit (mult 1), which is also what a bare number means, list larger
+ * units in increasing order and end with a NULL suffix. A decimal fraction
+ * is accepted when it comes to a whole number of base units, whatever the
+ * multiplier: 1.5ms is 1500000 ns, 1.5min is 90 s, 1.5ns is refused.
  */
 struct ta_unit {
 	const char *suffix;
@@ -42,6 +43,8 @@ extern const struct ta_unit ta_units_ns[];	/* ns us ms s */
 extern const struct ta_unit ta_units_ppb[];	/* ppb ppm */
 extern const struct ta_unit ta_units_us[];	/* us */
 extern const struct ta_unit ta_units_s[];	/* s */
+extern const struct ta_unit ta_units_window[];	/* s min h */
+extern const struct ta_unit ta_units_rate[];	/* /s */
 
 extern const char *const ta_class_names[TIMEAUDIT_CLASS_COUNT];
 
@@ -54,7 +57,11 @@ int ta_parse_scaled(const char *s, const struct ta_unit *units, uint64_t max,
 		    uint64_t *out);
 /* "ns, us, ms, s": the suffixes of a table, for help and errors. */
 void ta_units_join(char *buf, size_t len, const struct ta_unit *units);
-/* Largest unit not above v, exact decimals: 1500000 ns -> "1.5ms". */
+/*
+ * Largest unit not above v in which v is an exact decimal: 1500000 ns ->
+ * "1.5ms", 90 s -> "1.5min", 3601 s -> "3601s". ta_parse_scaled takes the
+ * result back unchanged.
+ */
 int ta_format_scaled(char *buf, size_t len, uint64_t v,
 		     const struct ta_unit *units);
 

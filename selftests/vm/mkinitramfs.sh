@@ -5,6 +5,8 @@
 # compiled selftests.
 #
 # usage: mkinitramfs.sh OUT.cpio.gz MODULE.ko TIMEAUDITCTL TESTDIR [KUNIT.ko]
+# env:   TA_INSTALL=0 leaves out what "make install" would install (see
+#        the end; install_test checks it)
 set -eu
 
 out=$1 ko=$2 ctl=$3 tests=$4 kunit=${5:-}
@@ -71,5 +73,25 @@ for t in "$tests"/* "$tests"/*/*; do
 		cp "$t" "$root$dst"
 	fi
 done
+
+# What "make install" puts on a real machine: the helper, its man page,
+# the unit and the /etc files, by make install-files DESTDIR=<image>; and
+# the module where modules_install puts it, for the release it was built
+# for, indexed by depmod for busybox modprobe, which stands in for kmod's
+# /sbin/modprobe, the one the unit runs.
+if [ "${TA_INSTALL:-1}" != 0 ]; then
+	ctl_abs=$(cd "$(dirname "$ctl")" && pwd)/$(basename "$ctl")
+	make -s --no-print-directory -C "$here/../.." install-files \
+		DESTDIR="$root" TIMEAUDITCTL="$ctl_abs" >/dev/null
+	add_elf "$ctl_abs" /usr/local/sbin/timeauditctl	# and its libraries
+	kver=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
+	mods=$root/lib/modules/$kver
+	mkdir -p "$mods/extra/kmod"
+	cp "$ko" "$mods/extra/kmod/timeaudit.ko"
+	touch "$mods/modules.order" "$mods/modules.builtin" \
+		"$mods/modules.builtin.modinfo"
+	depmod -b "$root" "$kver"
+	ln -s /bin/busybox "$root/sbin/modprobe"
+fi
 
 (cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$out"

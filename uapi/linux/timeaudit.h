@@ -35,11 +35,15 @@ enum timeaudit_class {
 	TIMEAUDIT_CLASS_STATUS,	/* NTP status flags (leap, sync, PLL...) */
 	TIMEAUDIT_CLASS_TAI,	/* TAI-UTC offset */
 	TIMEAUDIT_CLASS_DENIED,	/* attempt refused with EPERM */
+	TIMEAUDIT_CLASS_DRIFT,	/* small changes adding up within a window */
+	TIMEAUDIT_CLASS_RTC,	/* hardware clock written */
+	TIMEAUDIT_CLASS_TZ,	/* kernel timezone changed */
 	TIMEAUDIT_CLASS_COUNT
 };
 
 #define TIMEAUDIT_CLASS_NAMES \
-	{ "step", "slew", "freq", "tick", "status", "tai", "denied" }
+	{ "step", "slew", "freq", "tick", "status", "tai", "denied", \
+	  "drift", "rtc", "tz" }
 
 /* Sysfs: /sys/module/timeaudit/parameters/<name>, read-write for root. */
 #define TIMEAUDIT_SYSFS_PARAMS		"/sys/module/timeaudit/parameters"
@@ -49,6 +53,12 @@ enum timeaudit_class {
 #define TIMEAUDIT_PARAM_TICK		"tick_threshold_us"	/* us */
 #define TIMEAUDIT_PARAM_STATUS		"status_mask"		/* STA_* bits */
 #define TIMEAUDIT_PARAM_TAI		"tai_threshold_s"	/* s */
+#define TIMEAUDIT_PARAM_RTC		"rtc_threshold_ns"	/* ns */
+#define TIMEAUDIT_PARAM_DRIFT_WINDOW	"drift_window_s"	/* s */
+#define TIMEAUDIT_PARAM_DRIFT_BUDGET	"drift_budget_ns"	/* ns */
+#define TIMEAUDIT_PARAM_FDRIFT_WINDOW	"freq_drift_window_s"	/* s */
+#define TIMEAUDIT_PARAM_FDRIFT_BUDGET	"freq_drift_budget_ppb"	/* ppb */
+#define TIMEAUDIT_PARAM_RATE		"rate_limit"	/* records/s */
 #define TIMEAUDIT_PARAM_CLASSES		"classes"	/* comma list */
 #define TIMEAUDIT_PARAM_KEY		"key"		/* audit key */
 #define TIMEAUDIT_PARAM_LOCKED		"locked"	/* 0, or 1 until reboot */
@@ -60,6 +70,13 @@ enum timeaudit_class {
 #define TIMEAUDIT_DEF_TICK_US		1ULL		/* any change */
 #define TIMEAUDIT_DEF_STATUS_MASK	0x0030U		/* STA_INS | STA_DEL */
 #define TIMEAUDIT_DEF_TAI_S		1ULL		/* any change */
+#define TIMEAUDIT_DEF_RTC_NS		1000000000ULL	/* 1 s: RTC resolution */
+/* 15 ppm corrected by slews is 9 ms per 10 min: far below the budget. */
+#define TIMEAUDIT_DEF_DRIFT_WINDOW_S	600ULL		/* 10 min */
+#define TIMEAUDIT_DEF_DRIFT_BUDGET_NS	100000000ULL	/* 100 ms */
+#define TIMEAUDIT_DEF_FDRIFT_WINDOW_S	21600ULL	/* 6 h */
+#define TIMEAUDIT_DEF_FDRIFT_BUDGET_PPB	5000ULL		/* 5 ppm */
+#define TIMEAUDIT_DEF_RATE		20ULL		/* records/s */
 #define TIMEAUDIT_DEF_KEY		"time-change"
 
 /* Accepted ranges (inclusive). A threshold of 0 records every event. */
@@ -69,6 +86,11 @@ enum timeaudit_class {
 #define TIMEAUDIT_MAX_TICK_US		10000ULL
 #define TIMEAUDIT_MAX_STATUS_MASK	0xffffU
 #define TIMEAUDIT_MAX_TAI_S		2147483647ULL
+#define TIMEAUDIT_MAX_RTC_NS		1000000000000000000ULL
+#define TIMEAUDIT_MAX_WINDOW_S		604800ULL	/* a week */
+#define TIMEAUDIT_MAX_DRIFT_BUDGET_NS	1000000000000000000ULL
+#define TIMEAUDIT_MAX_FDRIFT_BUDGET_PPB	1000000ULL
+#define TIMEAUDIT_MAX_RATE		1000000ULL	/* 0: no limit */
 #define TIMEAUDIT_KEY_MAX		31	/* bytes, [A-Za-z0-9._:-] */
 
 /* Sysfs: /sys/module/timeaudit/counters/<name>, read-only, one u64 each. */
@@ -77,6 +99,7 @@ enum timeaudit_class {
 #define TIMEAUDIT_CNT_SUPPRESSED	"records_suppressed"	/* below threshold */
 #define TIMEAUDIT_CNT_LOST		"records_lost"	/* audit refused */
 #define TIMEAUDIT_CNT_MISSED		"probe_misses"	/* kretprobe nmissed */
+#define TIMEAUDIT_CNT_RATELIMITED	"records_ratelimited"	/* in summaries */
 /* events_<class> counts every event of that class seen by the probes. */
 #define TIMEAUDIT_CNT_EVENTS_PREFIX	"events_"
 

@@ -27,14 +27,27 @@ P_FREQ=$(hdr_str TIMEAUDIT_PARAM_FREQ)
 P_TICK=$(hdr_str TIMEAUDIT_PARAM_TICK)
 P_STATUS=$(hdr_str TIMEAUDIT_PARAM_STATUS)
 P_TAI=$(hdr_str TIMEAUDIT_PARAM_TAI)
+P_RTC=$(hdr_str TIMEAUDIT_PARAM_RTC)
+P_DWIN=$(hdr_str TIMEAUDIT_PARAM_DRIFT_WINDOW)
+P_DBUD=$(hdr_str TIMEAUDIT_PARAM_DRIFT_BUDGET)
+P_FWIN=$(hdr_str TIMEAUDIT_PARAM_FDRIFT_WINDOW)
+P_FBUD=$(hdr_str TIMEAUDIT_PARAM_FDRIFT_BUDGET)
+P_RATE=$(hdr_str TIMEAUDIT_PARAM_RATE)
 P_CLASSES=$(hdr_str TIMEAUDIT_PARAM_CLASSES)
 P_KEY=$(hdr_str TIMEAUDIT_PARAM_KEY)
 P_LOCKED=$(hdr_str TIMEAUDIT_PARAM_LOCKED)
 VERSION=$(hdr_str TIMEAUDIT_VERSION)
 EVENTS=$(hdr_str TIMEAUDIT_CNT_EVENTS_PREFIX)
+# In sysfs order, which is the order of status.
 COUNTERS="$(hdr_str TIMEAUDIT_CNT_EMITTED) $(hdr_str TIMEAUDIT_CNT_SUPPRESSED)
-	  $(hdr_str TIMEAUDIT_CNT_LOST) $(hdr_str TIMEAUDIT_CNT_MISSED)"
-CLASSES=$(sed -n 's/^[[:space:]]*{ \("[^}]*"\) }$/\1/p' "$HDR" | tr -d '" ')
+	  $(hdr_str TIMEAUDIT_CNT_LOST) $(hdr_str TIMEAUDIT_CNT_RATELIMITED)
+	  $(hdr_str TIMEAUDIT_CNT_MISSED)"
+# TIMEAUDIT_CLASS_NAMES may span lines: from its #define to the closing }.
+CLASSES=$(sed -n '/^#define TIMEAUDIT_CLASS_NAMES/,/}/p' "$HDR" |
+	  tr -d '\n' | sed 's/^[^{]*{\([^}]*\)}.*$/\1/' | tr -d '"\\ \t')
+NCLASSES=$(echo "$CLASSES" | tr , '\n' | wc -l)
+NCOUNTERS=$(($(echo $COUNTERS | wc -w) + NCLASSES))
+LAST_CLASS=${CLASSES##*,}
 
 n=0
 failed=0
@@ -98,6 +111,12 @@ mk_tree() {
 	printf '1\n' >"$R/parameters/$P_TICK"
 	printf '0x0030\n' >"$R/parameters/$P_STATUS"
 	printf '1\n' >"$R/parameters/$P_TAI"
+	printf '1000000000\n' >"$R/parameters/$P_RTC"
+	printf '600\n' >"$R/parameters/$P_DWIN"
+	printf '100000000\n' >"$R/parameters/$P_DBUD"
+	printf '21600\n' >"$R/parameters/$P_FWIN"
+	printf '5000\n' >"$R/parameters/$P_FBUD"
+	printf '20\n' >"$R/parameters/$P_RATE"
 	printf '%s\n' "$CLASSES" >"$R/parameters/$P_CLASSES"
 	printf 'time-change\n' >"$R/parameters/$P_KEY"
 	printf '0\n' >"$R/parameters/$P_LOCKED"
@@ -128,7 +147,9 @@ echo "TAP version 13"
 
 # --- sanity of the header extraction, or every later test is moot ----------
 check "header names extracted" [ -n "$P_STEP" ] && [ -n "$P_LOCKED" ] &&
-	[ "$CLASSES" = "step,slew,freq,tick,status,tai,denied" ]
+	[ -n "$P_RATE" ] && [ -n "$P_FBUD" ] &&
+	[ "$(echo $COUNTERS | wc -w)" -eq 5 ] &&
+	[ "$CLASSES" = "step,slew,freq,tick,status,tai,denied,drift,rtc,tz" ]
 
 # --- options -----------------------------------------------------------------
 run --version
@@ -158,12 +179,30 @@ check "status: slew in human form" out_re '^slew_threshold +128ms \(128000000 ns
 check "status: freq in ppm" out_re '^freq_threshold +10ppm \(10000 ppb\)$'
 check "status: tick in us" out_re '^tick_threshold +1us \(1 us\)$'
 check "status: tai in s" out_re '^tai_threshold +1s \(1 s\)$'
+check "status: rtc in s" out_re '^rtc_threshold +1s \(1000000000 ns\)$'
+check "status: drift window in min" out_re '^drift_window +10min \(600 s\)$'
+check "status: drift budget in ms" out_re '^drift_budget +100ms \(100000000 ns\)$'
+check "status: freq drift window in h" \
+	out_re '^freq_drift_window +6h \(21600 s\)$'
+check "status: freq drift budget in ppm" \
+	out_re '^freq_drift_budget +5ppm \(5000 ppb\)$'
+check "status: rate limit" out_re '^rate_limit +20/s \(20 records/s\)$'
 check "status: mask decoded" out_re '^status_mask +0x0030 \(STA_INS\|STA_DEL\)$'
 check "status: classes" out_re "^classes +$CLASSES\$"
 check "status: key" out_re '^key +time-change$'
 check "status: unlocked" out_re '^locked +no$'
 check "status: first counter" out_re '^records_emitted +10$'
-check "status: last counter" out_re '^events_denied +20$'
+check "status: ratelimited after lost" \
+	out_re '^records_lost +12$' && out_re '^records_ratelimited +13$'
+check "status: misses after ratelimited" out_re '^probe_misses +14$'
+check "status: denied events" out_re '^events_denied +21$'
+check "status: last counter" \
+	out_re "^$EVENTS$LAST_CLASS +$((10 + NCOUNTERS - 1))\$"
+# Counters are the last lines, after the key.
+check "status: counters in sysfs order" [ "$(sed '1,/^key /d' "$T/out" |
+	awk '{ printf "%s ", $1 }')" = "$(for c in $COUNTERS; do
+	printf '%s ' "$c"; done; for c in $(echo "$CLASSES" | tr , ' '); do
+	printf '%s ' "$EVENTS$c"; done)" ]
 cp "$T/out" "$T/status1"
 run
 check "no command means status" cmp -s "$T/out" "$T/status1"
@@ -177,10 +216,18 @@ check "--json key and classes" json_is \
 	"d['key'] == 'time-change' and ','.join(d['classes']) == '$CLASSES'"
 check "--json thresholds in base units" json_is \
 	"d['thresholds'] == {'step_ns': 1000000, 'slew_ns': 128000000,
-	 'freq_ppb': 10000, 'tick_us': 1, 'tai_s': 1, 'status_mask': 48}"
-check "--json has all 11 counters" json_is \
-	"len(d['counters']) == 11 and d['counters']['records_emitted'] == 10
-	 and d['counters']['events_denied'] == 20"
+	 'freq_ppb': 10000, 'tick_us': 1, 'tai_s': 1, 'rtc_ns': 1000000000,
+	 'status_mask': 48, 'drift_window_s': 600,
+	 'drift_budget_ns': 100000000, 'freq_drift_window_s': 21600,
+	 'freq_drift_budget_ppb': 5000, 'rate_limit': 20}"
+check "--json has all $NCOUNTERS counters" json_is \
+	"len(d['counters']) == $NCOUNTERS and d['counters']['records_emitted'] == 10
+	 and d['counters']['records_ratelimited'] == 13
+	 and d['counters']['events_denied'] == 21
+	 and d['counters']['$EVENTS$LAST_CLASS'] == $((10 + NCOUNTERS - 1))"
+check "--json counters in sysfs order" json_is \
+	"list(d['counters'])[2:5] ==
+	 ['records_lost', 'records_ratelimited', 'probe_misses']"
 run status --json
 check "option after command works" json_valid
 
@@ -246,6 +293,51 @@ run set step=1000000000s
 check "set step at its limit" param_is "$P_STEP" 1000000000000000000
 
 mk_tree
+run set rtc=2s drift_window=15min drift_budget=50ms freq_drift_window=12h \
+	freq_drift_budget=2.5ppm rate=100
+check "set new tunables: exit 0" rc_is 0
+check "set new tunables: quiet" err_empty
+check "set rtc=2s -> 2000000000" param_is "$P_RTC" 2000000000
+check "set drift_window=15min -> 900" param_is "$P_DWIN" 900
+check "set drift_budget=50ms -> 50000000" param_is "$P_DBUD" 50000000
+check "set freq_drift_window=12h -> 43200" param_is "$P_FWIN" 43200
+check "set freq_drift_budget=2.5ppm -> 2500" param_is "$P_FBUD" 2500
+check "set rate=100 -> 100" param_is "$P_RATE" 100
+run status
+check "status after set: 15min" out_re '^drift_window +15min \(900 s\)$'
+check "status after set: 12h" out_re '^freq_drift_window +12h \(43200 s\)$'
+
+mk_tree
+run set "$P_DWIN=1.25min" "$P_FWIN=1.5h" "$P_DBUD=1" "$P_FBUD=1" \
+	"$P_RATE=0" "$P_RTC=0"
+check "set new tunables by sysfs names: exit 0" rc_is 0
+check "set drift_window_s=1.25min -> 75" param_is "$P_DWIN" 75
+check "set freq_drift_window_s=1.5h -> 5400" param_is "$P_FWIN" 5400
+check "set drift_budget_ns=1: the minimum" param_is "$P_DBUD" 1
+check "set freq_drift_budget_ppb=1: the minimum" param_is "$P_FBUD" 1
+check "set rate_limit=0: no limit" param_is "$P_RATE" 0
+check "set rtc_threshold_ns=0: every write" param_is "$P_RTC" 0
+run status
+check "status: rate 0 is no limit" \
+	out_re '^rate_limit +0/s \(0 records/s, no limit\)$'
+check "status: 75 s in min" out_re '^drift_window +1.25min \(75 s\)$'
+check "status: 5400 s in h" out_re '^freq_drift_window +1.5h \(5400 s\)$'
+run --json
+check "--json: new tunables in base units" json_is \
+	"d['thresholds']['drift_window_s'] == 75 and
+	 d['thresholds']['rate_limit'] == 0 and d['thresholds']['rtc_ns'] == 0"
+
+mk_tree
+run set drift_window=168h freq_drift_window=604800 rate=1000000/s \
+	freq_drift_budget=1000ppm drift_budget=1000000000s
+check "set new tunables at their limits: exit 0" rc_is 0
+check "drift_window=168h at its limit" param_is "$P_DWIN" 604800
+check "freq_drift_window at its limit" param_is "$P_FWIN" 604800
+check "rate=1000000/s at its limit" param_is "$P_RATE" 1000000
+check "freq_drift_budget at its limit" param_is "$P_FBUD" 1000000
+check "drift_budget at its limit" param_is "$P_DBUD" 1000000000000000000
+
+mk_tree
 run set classes=none
 check "classes=none: exit 0" rc_is 0
 check "classes=none writes none" param_is "$P_CLASSES" none
@@ -282,8 +374,36 @@ bad_set "space in value" "unknown unit" "step=5 ms"
 bad_set "status past 16 bits" "out of range, accepted 0..0xffff" \
 	status=0x10000
 bad_set "unknown flag" "unknown flag" status=INS\|BOGUS
+bad_set "drift window 0" \
+	"drift_window=0: out of range, accepted 1s..168h (1..604800 s)" \
+	drift_window=0
+bad_set "freq drift window 0h" \
+	"freq_drift_window=0h: out of range, accepted 1s..168h" \
+	freq_drift_window=0h
+bad_set "drift budget 0" \
+	"drift_budget=0ms: out of range, accepted 1ns..1000000000s (1..1000000000000000000 ns)" \
+	rate=5 drift_budget=0ms
+bad_set "freq drift budget 0 by sysfs name" \
+	"freq_drift_budget=0: out of range, accepted 1ppb..1000ppm (1..1000000 ppb)" \
+	"$P_FBUD=0"
+bad_set "drift window one past limit" "out of range, accepted 1s..168h" \
+	drift_window=604801
+bad_set "drift window in ms" "unknown unit, accepted: s, min, h" \
+	drift_window=500ms
+bad_set "drift window fraction of a second" "not a whole number of s" \
+	drift_window=0.01min
+bad_set "freq drift budget past limit" "out of range, accepted 1ppb..1000ppm" \
+	freq_drift_budget=1000.001ppm
+bad_set "rtc inexact" "rtc=1.5ns: not a whole number of ns" rtc=1.5ns
+bad_set "rate past limit" \
+	"rate=1000001: out of range, accepted 0..1000000/s (0..1000000 records/s)" \
+	rate=1000001
+bad_set "rate fraction" "not a whole number of records/s" rate=1.5
+bad_set "rate per minute" "unknown unit, accepted: /s" rate=5/min
+bad_set "negative rate" "negative values are not allowed" rate=-1
 bad_set "duplicate flag" "flag given twice" status=INS,STA_INS
 bad_set "unknown class" "unknown class, accepted: step" classes=step,leap
+check "unknown class: lists the last class" err_has "$LAST_CLASS, all, none"
 bad_set "duplicate class" "class given twice" classes=step,step
 bad_set "key charset" "character outside [A-Za-z0-9._:-]" "key=a b"
 bad_set "key too long" "longer than 31 bytes" \
@@ -412,6 +532,12 @@ status = STA_INS | STA_DEL | STA_UNSYNC
 classes = step, slew, denied
 key = clock-audit
 tai_threshold_s = 1
+rtc = 0.5s
+drift_window = 5min
+drift_budget = 20ms
+freq_drift_window_s = 3600
+freq_drift_budget = 2ppm
+rate = 0	# no limit
 CONF
 run apply "$T/good.conf"
 check "apply: exit 0" rc_is 0
@@ -422,6 +548,12 @@ check "apply: freq" param_is "$P_FREQ" 500
 check "apply: status" param_is "$P_STATUS" 112
 check "apply: classes" param_is "$P_CLASSES" step,slew,denied
 check "apply: key" param_is "$P_KEY" clock-audit
+check "apply: rtc" param_is "$P_RTC" 500000000
+check "apply: drift window" param_is "$P_DWIN" 300
+check "apply: drift budget" param_is "$P_DBUD" 20000000
+check "apply: freq drift window" param_is "$P_FWIN" 3600
+check "apply: freq drift budget" param_is "$P_FBUD" 2000
+check "apply: rate" param_is "$P_RATE" 0
 check "apply: no lock line, not locked" param_is "$P_LOCKED" 0
 
 mk_tree
@@ -439,6 +571,7 @@ slew = 1.5ns
 freq 3ppm
 step = 4ms
 nosuch = 1
+drift_window = 0
 CONF
 run apply "$T/bad.conf"
 check "apply errors: exit 1" rc_is 1
@@ -447,6 +580,8 @@ check "apply errors: line 4 cited" err_has "$T/bad.conf:4: expected"
 check "apply errors: line 5 cited" \
 	err_has "$T/bad.conf:5: step already set on line 1"
 check "apply errors: line 6 cited" err_has "$T/bad.conf:6: unknown name"
+check "apply errors: line 7 cited" \
+	err_has "$T/bad.conf:7: drift_window=0: out of range, accepted 1s..168h"
 check "apply errors: nothing written" unchanged
 
 run apply "$T/missing.conf"

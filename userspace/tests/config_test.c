@@ -96,9 +96,16 @@ static void test_valid(void)
 		   "classes = step, denied\n"
 		   "key = ntp-step\r\n"
 		   "tai_threshold_s = 37\n"
-		   "tick = 10us\n", &b);
+		   "tick = 10us\n"
+		   "rtc = 0.5s\n"
+		   "drift_window = 15min  # a quarter hour\n"
+		   "drift_budget_ns = 50ms\n"
+		   "freq_drift_window = 1.5h\n"
+		   "freq_drift_budget = 2ppm\n"
+		   "rate = 0\n", &b);
 	tap_ok(rc == TA_EXIT_OK && !err[0], "valid file parses silently");
-	tap_ok(b.n == 8, "valid file: 8 assignments");
+	tap_ok(b.n == TA_NPARAMS, "valid file: %d assignments, one each",
+	       TA_NPARAMS);
 	tap_ok(!b.lock, "valid file: no lock line, no lock");
 	tap_ok(b.n && !strcmp(b.a[0].param->name, "step") &&
 	       b.a[0].line == 3 && !strcmp(b.a[0].src, FNAME),
@@ -119,6 +126,27 @@ static void test_valid(void)
 	       "CRLF line ending stripped from key");
 	tap_ok(value_of(&b, "tai") && !strcmp(value_of(&b, "tai"), "37"),
 	       "sysfs name accepted in config");
+	tap_ok(value_of(&b, "rtc") &&
+	       !strcmp(value_of(&b, "rtc"), "500000000"),
+	       "rtc = 0.5s -> 500000000");
+	tap_ok(value_of(&b, "drift_window") &&
+	       !strcmp(value_of(&b, "drift_window"), "900"),
+	       "drift_window = 15min -> 900");
+	tap_ok(value_of(&b, "drift_budget") &&
+	       !strcmp(value_of(&b, "drift_budget"), "50000000"),
+	       "drift_budget_ns = 50ms -> 50000000");
+	tap_ok(value_of(&b, "freq_drift_window") &&
+	       !strcmp(value_of(&b, "freq_drift_window"), "5400"),
+	       "freq_drift_window = 1.5h -> 5400");
+	tap_ok(value_of(&b, "freq_drift_budget") &&
+	       !strcmp(value_of(&b, "freq_drift_budget"), "2000"),
+	       "freq_drift_budget = 2ppm -> 2000");
+	tap_ok(value_of(&b, "rate") && !strcmp(value_of(&b, "rate"), "0"),
+	       "rate = 0 (no limit) -> 0");
+	tap_ok(b.n == TA_NPARAMS &&
+	       !strcmp(b.a[TA_NPARAMS - 1].param->name, "rate") &&
+	       b.a[TA_NPARAMS - 1].line == 16,
+	       "last assignment is rate, on line 16");
 }
 
 static void test_lock(void)
@@ -165,6 +193,31 @@ static void test_errors(void)
 	tap_ok(parse("freq = 2000ppm\n", &b) == TA_EXIT_USAGE &&
 	       has(FNAME ":1: freq=2000ppm: out of range, accepted 0..1000ppm (0..1000000 ppb)"),
 	       "out of range gives the range");
+	tap_ok(parse("drift_window = 0\n", &b) == TA_EXIT_USAGE &&
+	       has(FNAME ":1: drift_window=0: out of range, accepted 1s..168h (1..604800 s)"),
+	       "window of 0 refused with its minimum");
+	tap_ok(parse("freq_drift_budget = 0ppm\n", &b) == TA_EXIT_USAGE &&
+	       has(FNAME ":1: freq_drift_budget=0ppm: out of range, accepted 1ppb..1000ppm"),
+	       "budget of 0 refused with its minimum");
+	tap_ok(parse("drift_budget_ns = 0\n", &b) == TA_EXIT_USAGE &&
+	       has(FNAME ":1: drift_budget=0: out of range, accepted 1ns.."),
+	       "budget of 0 by sysfs name refused");
+	tap_ok(parse("freq_drift_window = 2d\n", &b) == TA_EXIT_USAGE &&
+	       has(FNAME ":1: freq_drift_window=2d: unknown unit, accepted: s, min, h"),
+	       "window units listed");
+	tap_ok(parse("rate = 20\nrate_limit = 30\n", &b) == TA_EXIT_USAGE &&
+	       has(FNAME ":2: rate already set on line 1"),
+	       "rate and rate_limit are one");
+	tap_ok(parse("classes = rtc, tz, drift\n", &b) == TA_EXIT_OK &&
+	       value_of(&b, "classes") &&
+	       !strcmp(value_of(&b, "classes"), "drift,rtc,tz"),
+	       "new classes canonicalised");
+	tap_ok(parse("classes = step, leap\n", &b) == TA_EXIT_USAGE &&
+	       has("denied, drift, rtc, tz, all, none"),
+	       "unknown class lists every class");
+	tap_ok(parse("foo = 1\n", &b) == TA_EXIT_USAGE &&
+	       has("freq_drift_budget, rate, classes, key"),
+	       "unknown name lists the new names");
 	tap_ok(parse("tick = 1 us\n", &b) == TA_EXIT_USAGE &&
 	       has(FNAME ":1: tick=1 us: unknown unit"),
 	       "space inside a number refused");
