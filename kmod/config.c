@@ -21,24 +21,7 @@ static DEFINE_MUTEX(ta_config_mutex);
 static DEFINE_SEQLOCK(ta_config_seq);
 static bool ta_pinned;	/* locked: we hold a reference on ourselves */
 
-static struct ta_config ta_config = {
-	.threshold = {
-		[TIMEAUDIT_CLASS_STEP]	= TIMEAUDIT_DEF_STEP_NS,
-		[TIMEAUDIT_CLASS_SLEW]	= TIMEAUDIT_DEF_SLEW_NS,
-		[TIMEAUDIT_CLASS_FREQ]	= TIMEAUDIT_DEF_FREQ_PPB,
-		[TIMEAUDIT_CLASS_TICK]	= TIMEAUDIT_DEF_TICK_US,
-		[TIMEAUDIT_CLASS_TAI]	= TIMEAUDIT_DEF_TAI_S,
-		[TIMEAUDIT_CLASS_RTC]	= TIMEAUDIT_DEF_RTC_NS,
-	},
-	.drift_window_s = TIMEAUDIT_DEF_DRIFT_WINDOW_S,
-	.drift_budget_ns = TIMEAUDIT_DEF_DRIFT_BUDGET_NS,
-	.freq_drift_window_s = TIMEAUDIT_DEF_FDRIFT_WINDOW_S,
-	.freq_drift_budget_ppb = TIMEAUDIT_DEF_FDRIFT_BUDGET_PPB,
-	.rate_limit = TIMEAUDIT_DEF_RATE,
-	.status_mask = TIMEAUDIT_DEF_STATUS_MASK,
-	.classes = GENMASK(TIMEAUDIT_CLASS_COUNT - 1, 0),
-	.key = TIMEAUDIT_DEF_KEY,
-};
+static struct ta_config ta_config = TA_CONFIG_DEFAULTS;
 
 void ta_config_get(struct ta_config *out)
 {

@@ -7,6 +7,7 @@
 #ifndef TA_POLICY_H
 #define TA_POLICY_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <linux/timeaudit.h>
 
@@ -86,6 +87,26 @@ struct ta_config {
 	bool locked;
 	char key[TIMEAUDIT_KEY_MAX + 1];
 };
+
+/* The documented defaults (see the uapi header), for the module and KUnit. */
+#define TA_CONFIG_DEFAULTS {							\
+	.threshold = { \
+		[TIMEAUDIT_CLASS_STEP]	= TIMEAUDIT_DEF_STEP_NS, \
+		[TIMEAUDIT_CLASS_SLEW]	= TIMEAUDIT_DEF_SLEW_NS, \
+		[TIMEAUDIT_CLASS_FREQ]	= TIMEAUDIT_DEF_FREQ_PPB, \
+		[TIMEAUDIT_CLASS_TICK]	= TIMEAUDIT_DEF_TICK_US, \
+		[TIMEAUDIT_CLASS_TAI]	= TIMEAUDIT_DEF_TAI_S, \
+		[TIMEAUDIT_CLASS_RTC]	= TIMEAUDIT_DEF_RTC_NS, \
+	}, \
+	.drift_window_s = TIMEAUDIT_DEF_DRIFT_WINDOW_S, \
+	.drift_budget_ns = TIMEAUDIT_DEF_DRIFT_BUDGET_NS, \
+	.freq_drift_window_s = TIMEAUDIT_DEF_FDRIFT_WINDOW_S, \
+	.freq_drift_budget_ppb = TIMEAUDIT_DEF_FDRIFT_BUDGET_PPB, \
+	.rate_limit = TIMEAUDIT_DEF_RATE, \
+	.status_mask = TIMEAUDIT_DEF_STATUS_MASK, \
+	.classes = GENMASK(TIMEAUDIT_CLASS_COUNT - 1, 0), \
+	.key = TIMEAUDIT_DEF_KEY, \
+}
 
 struct ta_decision {
 	u32 seen;	/* BIT(enum ta_item): the call touched this value */

@@ -98,7 +98,7 @@ tap_stage vm-stock-6.1 vm_test
 
 # The debug tier: KUnit, then every selftest again, on a KASAN + lockdep
 # kernel built from Debian's linux-source-6.1 (cached after the first run),
-# booted so that any warning panics.
+# booted so that any warning panics, with 4 CPUs for the stress test.
 dbg=""
 find_debug_kernel() {
 	dbg=$(scripts/build-debug-kernel.sh) && [ -f "$dbg/arch/x86/boot/bzImage" ]
@@ -118,7 +118,7 @@ vm_debug() {
 	selftests/vm/mkinitramfs.sh build/dbg-initrd.gz \
 		build/dbg-src/kmod/timeaudit.ko userspace/timeauditctl \
 		build/tests build/dbg-src/kmod/timeaudit_kunit.ko &&
-	TA_EXPECT=build/dbg-expect selftests/vm/run.sh \
+	TA_SMP=4 TA_EXPECT=build/dbg-expect selftests/vm/run.sh \
 		"$dbg/arch/x86/boot/bzImage" build/dbg-initrd.gz build/vm-debug \
 		1800 "panic_on_warn=1 oops=panic"
 }

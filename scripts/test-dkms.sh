@@ -15,17 +15,7 @@ cd "$(dirname "$0")/.." || exit 1
 top=$(pwd)
 kver=${1:-$(scripts/debian-kernel.sh)}
 w=$top/build/dkms-test
-n=0
-fail=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		fail=1
-	fi
-}
+. scripts/tap.sh
 conf() { sed -n "s/^$1=\"\(.*\)\"$/\1/p" dkms.conf; }
 dk() {
 	dkms "$@" --dkmstree "$w/tree" --sourcetree "$w/src" \

@@ -14,18 +14,7 @@ top=$(pwd)
 kdir=${1:-/usr/src/linux-headers-$(scripts/debian-kernel.sh)}
 work=$top/build/install-test
 d=$work/destdir
-n=0
-fail=0
-
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		fail=1
-	fi
-}
+. scripts/tap.sh
 check() {
 	desc=$1
 	shift

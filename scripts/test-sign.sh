@@ -10,17 +10,7 @@ cd "$(dirname "$0")/.." || exit 1
 kdir=${1:-/usr/src/linux-headers-$(scripts/debian-kernel.sh)}
 w=build/sign-test
 ko=$w/timeaudit.ko
-n=0
-fail=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		fail=1
-	fi
-}
+. scripts/tap.sh
 sign() {
 	make -s --no-print-directory sign KDIR="$kdir" SIGN_MODULE="$ko" \
 		"$@" >"$w/make.out" 2>&1

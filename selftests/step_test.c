@@ -122,7 +122,7 @@ int main(void)
 	int n;
 
 	ksft_print_header();
-	ksft_set_plan(21);
+	ksft_set_plan(22);
 	ksft_test_result(ta_module_load(NULL) == 0, "module loaded\n");
 
 	mark = ta_log_mark();
@@ -194,5 +194,21 @@ int main(void)
 			 ta_field_ll(rec, "threshold_ns") == TIMEAUDIT_DEF_STEP_NS,
 			 "ADJ_SETOFFSET exactly 1 ms: one record\n");
 	setoffset(SYS_clock_adjtime, -1, NSEC - 1000000);
+
+	/* An admin's exclude rule for the type wins; the refusal is counted. */
+	{
+		unsigned long long lost = ta_counter(TIMEAUDIT_CNT_LOST);
+
+		ta_sh("auditctl -a always,exclude -F msgtype=TIME_INJOFFSET");
+		mark = ta_log_mark_synced();
+		setoffset(SYS_clock_adjtime, 0, 5000000);
+		setoffset(SYS_clock_adjtime, -1, NSEC - 5000000);
+		ta_sh("auditctl -d always,exclude -F msgtype=TIME_INJOFFSET");
+		n = steps(mark, NULL);
+		ksft_test_result(n == 0 &&
+				 ta_counter(TIMEAUDIT_CNT_LOST) - lost == 2,
+				 "exclude rule for TIME_INJOFFSET: no record, 2 counted as refused (%d)\n",
+				 n);
+	}
 	ksft_finished();
 }

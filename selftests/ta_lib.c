@@ -204,35 +204,16 @@ static int ta_log_tail(long since, const char *tail)
 int ta_search(long since, const char *type, const char *const *needles,
 	      char *first, size_t len)
 {
-	const char *tail = "/tmp/ta-tail.log";
-	char cmd[256], line[TA_REC_MAX];
-	FILE *p;
-	int count = 0;
+	static char one[1][TA_REC_MAX];
+	char args[128];
+	int n;
 
+	snprintf(args, sizeof(args), "-m %s", type);
+	one[0][0] = '\0';
+	n = ta_ausearch(since, args, needles, one, 1);
 	if (first && len)
-		first[0] = '\0';
-	if (ta_log_tail(since, tail))
-		return -1;
-
-	snprintf(cmd, sizeof(cmd), "ausearch -if %s -m %s --raw 2>/dev/null",
-		 tail, type);
-	p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	while (fgets(line, sizeof(line), p)) {
-		const char *const *n;
-
-		for (n = needles; n && *n; n++)
-			if (!strstr(line, *n))
-				break;
-		if (n && *n)
-			continue;
-		if (!count && first && len)
-			snprintf(first, len, "%s", line);
-		count++;
-	}
-	pclose(p);
-	return count;
+		snprintf(first, len, "%s", n > 0 ? one[0] : "");
+	return n;
 }
 
 int ta_field(const char *rec, const char *name, char *buf, size_t len)

@@ -1,0 +1,251 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Check contrib/sigma/*.yml against real timeaudit records; print TAP.
+
+Usage: check-sigma.py [AUDIT_LOG [RULE_DIR]]
+(default build/vm-stock/audit.log, which make check's VM stage writes).
+
+For every rule: it is one YAML document with the Sigma keys a backend
+needs; every field its detection names occurs in a real record of the
+type(s) it selects; and it matches at least one record of the log, with
+a small evaluator of the Sigma subset the rules use. A rule using
+anything outside that subset fails rather than passing untested. A
+missing or empty log fails: the point is checking against real records.
+"""
+import glob
+import os
+import re
+import sys
+import uuid
+
+import yaml  # Debian python3-yaml, installed by scripts/install-deps.sh
+
+REQUIRED = ("title", "id", "status", "description", "author", "date",
+            "logsource", "detection", "level")
+STATUS = {"stable", "test", "experimental", "deprecated", "unsupported"}
+LEVEL = {"informational", "low", "medium", "high", "critical"}
+MODIFIERS = {"contains", "startswith", "endswith", "gt", "gte", "lt", "lte"}
+
+FIELD = re.compile(r'([A-Za-z_][A-Za-z0-9_-]*)=("[^"]*"|\S*)')
+HEX = re.compile(r"^(?:[0-9A-F]{2})+$")
+
+
+def parse_record(line):
+    """One audit log line -> dict of fields, or None. Values unquoted;
+    comm/exe hex-encoded by the kernel are decoded, as auparse does."""
+    line = line.split("\x1d", 1)[0]  # drop auditd's ENRICHED part
+    if "type=" not in line:
+        return None
+    rec = {}
+    for k, v in FIELD.findall(line):
+        if k == "msg":
+            continue
+        if v.startswith('"'):
+            v = v[1:-1]
+        elif k in ("comm", "exe", "last_comm") and HEX.match(v):
+            v = bytes.fromhex(v).decode("utf-8", "replace")
+        rec.setdefault(k, v)
+    return rec
+
+
+def load_records(path):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return [r for r in map(parse_record, f) if r]
+
+
+def split_key(key):
+    name, *mods = key.split("|")
+    bad = [m for m in mods if m not in MODIFIERS]
+    if bad:
+        raise ValueError(f"unsupported modifier {bad} on {name}")
+    return name, mods
+
+
+def match_value(have, mods, want):
+    if have is None:
+        return False
+    if any(m in ("gt", "gte", "lt", "lte") for m in mods):
+        try:
+            h, w = float(have), float(want)
+        except ValueError:
+            return False
+        return {"gt": h > w, "gte": h >= w, "lt": h < w,
+                "lte": h <= w}[mods[0]]
+    h, w = have.lower(), str(want).lower()  # Sigma strings ignore case
+    if "contains" in mods:
+        return w in h
+    if "startswith" in mods:
+        return h.startswith(w)
+    if "endswith" in mods:
+        return h.endswith(w)
+    return h == w
+
+
+def match_map(rec, sel):
+    """A selection map: every key matches (AND), any listed value (OR)."""
+    for key, want in sel.items():
+        name, mods = split_key(key)
+        wants = want if isinstance(want, list) else [want]
+        if not any(match_value(rec.get(name), mods, w) for w in wants):
+            return False
+    return True
+
+
+def match_sel(rec, sel):
+    if isinstance(sel, list):  # a list of maps: any of them
+        return any(match_map(rec, s) for s in sel)
+    return match_map(rec, sel)
+
+
+def sel_fields(sel):
+    for s in sel if isinstance(sel, list) else [sel]:
+        if not isinstance(s, dict):
+            raise ValueError("keyword (field-less) selections unsupported")
+        for key in s:
+            yield split_key(key)[0]
+
+
+def compile_condition(cond, names):
+    """Condition -> predicate(sel_results). Grammar: or/and/not,
+    parentheses, '1 of X*', 'all of X*', 'them'."""
+    toks = re.findall(r"\(|\)|[A-Za-z0-9_*]+", cond)
+    pos = [0]
+
+    def peek():
+        return toks[pos[0]] if pos[0] < len(toks) else None
+
+    def take():
+        pos[0] += 1
+        return toks[pos[0] - 1]
+
+    def group(pat):
+        pat = "*" if pat == "them" else pat
+        ns = [n for n in names if re.fullmatch(pat.replace("*", ".*"), n)]
+        if not ns:
+            raise ValueError(f"'{pat}' names no selection")
+        return ns
+
+    def atom():
+        t = take()
+        if t == "(":
+            e = expr()
+            if take() != ")":
+                raise ValueError("unbalanced parentheses")
+            return e
+        if t == "not":
+            e = atom()
+            return lambda r: not e(r)
+        if t in ("1", "all") and peek() == "of":
+            take()
+            ns = group(take())
+            f = any if t == "1" else all
+            return lambda r: f(r[n] for n in ns)
+        if t not in names:
+            raise ValueError(f"condition names unknown selection {t}")
+        return lambda r: r[t]
+
+    def conj():
+        e = atom()
+        while peek() == "and":
+            take()
+            a, b = e, atom()
+            e = (lambda a, b: lambda r: a(r) and b(r))(a, b)
+        return e
+
+    def expr():
+        e = conj()
+        while peek() == "or":
+            take()
+            a, b = e, conj()
+            e = (lambda a, b: lambda r: a(r) or b(r))(a, b)
+        return e
+
+    e = expr()
+    if peek() is not None:
+        raise ValueError(f"trailing '{peek()}' in condition")
+    return e
+
+
+def check_schema(rule):
+    miss = [k for k in REQUIRED if k not in rule]
+    if miss:
+        return f"missing keys {miss}"
+    uuid.UUID(str(rule["id"]))
+    if rule["status"] not in STATUS or rule["level"] not in LEVEL:
+        return "bad status or level"
+    if rule["logsource"] != {"product": "linux", "service": "auditd"}:
+        return "logsource is not product linux, service auditd"
+    if "condition" not in rule["detection"]:
+        return "detection has no condition"
+    return None
+
+
+def main():
+    log = sys.argv[1] if len(sys.argv) > 1 else "build/vm-stock/audit.log"
+    rdir = sys.argv[2] if len(sys.argv) > 2 else "contrib/sigma"
+    rules = sorted(glob.glob(os.path.join(rdir, "*.yml")))
+    print(f"1..{3 * len(rules) + 1}")
+    n, fails = 0, 0
+
+    def tap(ok, msg, why=""):
+        nonlocal n, fails
+        n += 1
+        fails += not ok
+        print(f"{'ok' if ok else 'not ok'} {n} - {msg}" +
+              (f" # {why}" if why and not ok else ""))
+
+    recs = load_records(log) if os.path.isfile(log) else []
+    # Field names seen per record type, for the field check.
+    seen = {}
+    for r in recs:
+        seen.setdefault(r["type"], set()).update(r)
+    tap(bool(recs) and bool(rules),
+        f"{len(recs)} records in {log}, {len(rules)} rules in {rdir}",
+        "no log (run make check's VM stage first) or no rules")
+    ids = set()
+    for path in rules:
+        name = os.path.basename(path)
+        try:
+            with open(path, encoding="utf-8") as f:
+                docs = list(yaml.safe_load_all(f))
+            rule = docs[0] if len(docs) == 1 else None
+            err = check_schema(rule) if isinstance(rule, dict) \
+                else "not exactly one YAML mapping"
+            if not err and rule["id"] in ids:
+                err = "duplicate id"
+            ids.add(rule["id"] if isinstance(rule, dict) else None)
+        except (yaml.YAMLError, ValueError) as e:
+            err = str(e).replace("\n", " ")
+        tap(not err, f"{name}: valid Sigma", err)
+        if err:
+            tap(False, f"{name}: fields", "skipped: invalid")
+            tap(False, f"{name}: matches", "skipped: invalid")
+            continue
+        det = {k: v for k, v in rule["detection"].items() if k != "condition"}
+        try:
+            types = set()
+            for s in det.values():
+                for m in s if isinstance(s, list) else [s]:
+                    t = m.get("type")
+                    types.update(t if isinstance(t, list) else [t] if t else [])
+            known = set().union(*(seen.get(t, set()) for t in types)) \
+                if types else set().union(*seen.values())
+            unknown = sorted({f for s in det.values() for f in sel_fields(s)}
+                             - known)
+            tap(bool(types) and not unknown,
+                f"{name}: fields occur in real {'/'.join(sorted(types))}"
+                " records", f"no type selected or not in log: {unknown}")
+            pred = compile_condition(str(rule["detection"]["condition"]),
+                                     set(det))
+            hits = sum(pred({k: match_sel(r, s) for k, s in det.items()})
+                       for r in recs)
+            tap(hits > 0, f"{name}: matches {hits} records", "matches none")
+        except (ValueError, AttributeError, TypeError) as e:
+            tap(False, f"{name}: fields/condition", str(e))
+            n += 1  # keep the plan: this stands for two tests
+            fails += 1
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
