@@ -3,6 +3,7 @@
 # make            build kmod/timeaudit.ko and userspace/timeauditctl
 # make check      install test dependencies, build, run every test (VM too)
 # make demo       boot the test VM and show what timeaudit records
+# make check-matrix  the selftests on Debian 13's and unstable's kernels
 # make install    install what make built (DESTDIR, PREFIX); see README
 # make uninstall  remove exactly what make install installed
 # make sign       sign kmod/timeaudit.ko for Secure Boot (KEY, CERT)
@@ -50,6 +51,9 @@ check:
 demo:
 	scripts/demo.sh
 
+check-matrix:
+	scripts/matrix.sh
+
 install: install-module install-files
 
 install-module:
@@ -91,5 +95,5 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: all module userspace check demo install install-module \
+.PHONY: all module userspace check check-matrix demo install install-module \
 	install-files uninstall sign man dkms-source clean

@@ -9,7 +9,8 @@ linux-headers-amd64 linux-image-amd64 linux-source-6.1
 libelf-dev libssl-dev dwarves sparse cppcheck
 qemu-system-x86 busybox-static auditd debootstrap
 chrony adjtimex util-linux faketime
-dkms openssl groff-base man-db"
+dkms openssl groff-base man-db
+python3-yaml audispd-plugins"
 
 missing=""
 for p in $PKGS; do

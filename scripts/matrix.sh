@@ -14,7 +14,12 @@
 # Prints TAP, one "# timing:" line per kernel, and exits non-zero on any
 # failure.
 #
-# usage: scripts/matrix.sh [RELEASE...]
+# Needs root (debootstrap, chroot, mount). Creating a chroot downloads
+# about 100-250 MB from the Debian mirror that apt uses here and takes
+# about a minute on a fast mirror; each step is bounded by
+# TA_CHROOT_TIMEOUT seconds (default 900).
+#
+# usage: scripts/matrix.sh [RELEASE...]   (any Debian suite, e.g. bookworm)
 set -u
 cd "$(dirname "$0")/.." || exit 1
 top=$(pwd)
@@ -22,9 +27,11 @@ cache=${TA_CACHE:-/var/cache/timeaudit}
 out=$top/build/matrix
 ksrc=${KSRC:-$out/ksrc}
 releases=${*:-trixie sid}
+tmo=${TA_CHROOT_TIMEOUT:-900}
 # What kbuild needs besides the compiler (the headers pull in the gcc
 # the kernel was built with); perl for W=1's kernel-doc.
-CHROOT_PKGS="gcc make libc6-dev linux-headers-amd64 bc kmod libelf-dev libssl-dev bison flex dwarves xz-utils perl"
+CHROOT_PKGS="gcc make libc6-dev linux-headers-amd64 bc kmod libelf-dev \
+libssl-dev bison flex dwarves xz-utils perl"
 
 fail=0
 mounted=""
@@ -61,16 +68,17 @@ debian_mirror() {
 
 # in_chroot DIR CMD...: run CMD in DIR with /proc mounted.
 in_chroot() {
-	local root=$1 rc
+	ic_root=$1
 	shift
-	mountpoint -q "$root/proc" || {
-		mount -t proc proc "$root/proc" && mounted="$root/proc $mounted"
+	mountpoint -q "$ic_root/proc" || {
+		mount -t proc proc "$ic_root/proc" &&
+			mounted="$ic_root/proc $mounted"
 	}
 	DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 \
-		chroot "$root" "$@"
-	rc=$?
+		timeout "$tmo" chroot "$ic_root" "$@"
+	ic_rc=$?
 	cleanup
-	return $rc
+	return $ic_rc
 }
 
 # chroot_install DIR: the build packages, without an initramfs for the
@@ -96,35 +104,36 @@ chroot_install() {
 # make_chroot RELEASE DIR: debootstrap it once with the build packages;
 # later runs only add packages this script has come to need.
 make_chroot() {
-	local rel=$1 dir=$2 mirror
-	if [ -f "$dir/.timeaudit-ready" ]; then
-		[ "$(cat "$dir/.timeaudit-ready")" = "$CHROOT_PKGS" ] &&
+	mc_rel=$1 mc_dir=$2
+	if [ -f "$mc_dir/.timeaudit-ready" ]; then
+		[ "$(cat "$mc_dir/.timeaudit-ready")" = "$CHROOT_PKGS" ] &&
 			return 0
-		chroot_install "$dir" >"$out/$rel/chroot-install.log" 2>&1 &&
-			echo "$CHROOT_PKGS" >"$dir/.timeaudit-ready" && return 0
-		tail -n 20 "$out/$rel/chroot-install.log" | sed 's/^/# /'
+		chroot_install "$mc_dir" >"$out/$mc_rel/chroot-install.log" 2>&1 &&
+			echo "$CHROOT_PKGS" >"$mc_dir/.timeaudit-ready" && return 0
+		tail -n 20 "$out/$mc_rel/chroot-install.log" | sed 's/^/# /'
 		return 1
 	fi
-	mirror=$(debian_mirror)
-	[ -n "$mirror" ] || { log "no Debian mirror in /etc/apt"; return 1; }
-	safe_rm "$dir.new"
-	log "debootstrap --variant=minbase $rel $dir $mirror"
-	debootstrap --variant=minbase "$rel" "$dir.new" "$mirror" \
-		>"$out/$rel/debootstrap.log" 2>&1 || {
-		tail -n 20 "$out/$rel/debootstrap.log" | sed 's/^/# /'
-		safe_rm "$dir.new"
+	mc_mirror=$(debian_mirror)
+	[ -n "$mc_mirror" ] || { log "no Debian mirror in /etc/apt"; return 1; }
+	safe_rm "$mc_dir.new"
+	log "debootstrap --variant=minbase $mc_rel $mc_dir $mc_mirror"
+	timeout "$tmo" debootstrap --variant=minbase "$mc_rel" "$mc_dir.new" \
+		"$mc_mirror" >"$out/$mc_rel/debootstrap.log" 2>&1 || {
+		tail -n 20 "$out/$mc_rel/debootstrap.log" | sed 's/^/# /'
+		safe_rm "$mc_dir.new"
 		return 1
 	}
-	chroot_install "$dir.new" >"$out/$rel/chroot-install.log" 2>&1 || {
-		tail -n 20 "$out/$rel/chroot-install.log" | sed 's/^/# /'
+	chroot_install "$mc_dir.new" >"$out/$mc_rel/chroot-install.log" 2>&1 || {
+		tail -n 20 "$out/$mc_rel/chroot-install.log" | sed 's/^/# /'
 		return 1
 	}
-	echo "$CHROOT_PKGS" >"$dir.new/.timeaudit-ready"
-	safe_rm "$dir" && mv "$dir.new" "$dir"
+	echo "$CHROOT_PKGS" >"$mc_dir.new/.timeaudit-ready"
+	safe_rm "$mc_dir" && mv "$mc_dir.new" "$mc_dir"
 }
 
 # The release of the kernel that the chroot's linux-headers-amd64 names.
 chroot_kver() {
+	# shellcheck disable=SC2016 # ${Depends} is dpkg-query's, not ours
 	chroot "$1" dpkg-query -W -f='${Depends}\n' linux-headers-amd64 |
 		sed -n 's/.*linux-headers-\([^ ,]*-amd64\).*/\1/p' | head -n 1
 }
@@ -132,59 +141,67 @@ chroot_kver() {
 # get_kernel DIR KVER: the release's own vmlinuz, from its own package,
 # kept in the chroot (/ta-kernel) once extracted.
 get_kernel() {
-	local dir=$1 kver=$2 img pkg p deb f
-	img=$dir/ta-kernel/vmlinuz-$kver
-	[ -s "$img" ] && return 0
-	rm -rf "$dir/ta-kernel" && mkdir -p "$dir/ta-kernel/x"
+	gk_dir=$1 gk_kver=$2
+	gk_img=$gk_dir/ta-kernel/vmlinuz-$gk_kver
+	[ -s "$gk_img" ] && return 0
+	rm -rf "$gk_dir/ta-kernel" && mkdir -p "$gk_dir/ta-kernel/x"
 	# Since trixie the headers depend on the image: apt installed it.
-	pkg=$(chroot "$dir" dpkg-query -S "/boot/vmlinuz-$kver" 2>/dev/null)
-	if [ -n "$pkg" ] && [ -s "$dir/boot/vmlinuz-$kver" ]; then
-		cp "$dir/boot/vmlinuz-$kver" "$img" &&
-		cp "$dir/boot/config-$kver" "$dir/ta-kernel/" &&
-		echo "${pkg%%:*} (installed)" >"$dir/ta-kernel/package" &&
+	gk_pkg=$(chroot "$gk_dir" dpkg-query -S "/boot/vmlinuz-$gk_kver" \
+		2>/dev/null)
+	if [ -n "$gk_pkg" ] && [ -s "$gk_dir/boot/vmlinuz-$gk_kver" ]; then
+		cp "$gk_dir/boot/vmlinuz-$gk_kver" "$gk_img" &&
+		cp "$gk_dir/boot/config-$gk_kver" "$gk_dir/ta-kernel/" &&
+		echo "${gk_pkg%%:*} (installed)" >"$gk_dir/ta-kernel/package" &&
 		return 0
 	fi
 	# The signed image first (what users boot); unsigned or split
 	# packages as they appear in newer releases.
-	for p in "linux-image-$kver" "linux-image-$kver-unsigned" \
-		 "linux-binary-$kver"; do
-		in_chroot "$dir" sh -c "cd /ta-kernel &&
-			apt-get download -o APT::Sandbox::User=root $p" \
-			>>"$dir/ta-kernel/download.log" 2>&1 || continue
-		deb=$(find "$dir/ta-kernel" -maxdepth 1 -name '*.deb' | head -n 1)
-		dpkg-deb -x "$deb" "$dir/ta-kernel/x" || continue
-		for f in "boot/vmlinuz-$kver" "usr/lib/modules/$kver/vmlinuz" \
-			 "lib/modules/$kver/vmlinuz"; do
-			[ -s "$dir/ta-kernel/x/$f" ] || continue
-			cp "$dir/ta-kernel/x/$f" "$img"
-			cp "$dir/usr/src/linux-headers-$kver/.config" \
-				"$dir/ta-kernel/config-$kver"
-			printf "%s /%s\n" "$(basename "$deb")" "$f" \
-				>"$dir/ta-kernel/package"
-			rm -rf "$dir/ta-kernel/x" "$deb"
+	for gk_p in "linux-image-$gk_kver" "linux-image-$gk_kver-unsigned" \
+		 "linux-binary-$gk_kver"; do
+		in_chroot "$gk_dir" sh -c "cd /ta-kernel &&
+			apt-get download -o APT::Sandbox::User=root $gk_p" \
+			>>"$gk_dir/ta-kernel/download.log" 2>&1 || continue
+		gk_deb=$(find "$gk_dir/ta-kernel" -maxdepth 1 -name '*.deb' |
+			head -n 1)
+		dpkg-deb -x "$gk_deb" "$gk_dir/ta-kernel/x" || continue
+		for gk_f in "boot/vmlinuz-$gk_kver" \
+			    "usr/lib/modules/$gk_kver/vmlinuz" \
+			    "lib/modules/$gk_kver/vmlinuz"; do
+			[ -s "$gk_dir/ta-kernel/x/$gk_f" ] || continue
+			cp "$gk_dir/ta-kernel/x/$gk_f" "$gk_img"
+			cp "$gk_dir/usr/src/linux-headers-$gk_kver/.config" \
+				"$gk_dir/ta-kernel/config-$gk_kver"
+			printf "%s /%s\n" "$(basename "$gk_deb")" "$gk_f" \
+				>"$gk_dir/ta-kernel/package"
+			rm -rf "$gk_dir/ta-kernel/x" "$gk_deb"
 			return 0
 		done
-		rm -rf "$dir/ta-kernel/x" "$deb" && mkdir "$dir/ta-kernel/x"
+		rm -rf "$gk_dir/ta-kernel/x" "$gk_deb" &&
+			mkdir "$gk_dir/ta-kernel/x"
 	done
-	tail -n 20 "$dir/ta-kernel/download.log" | sed 's/^/# /'
+	tail -n 20 "$gk_dir/ta-kernel/download.log" | sed 's/^/# /'
 	return 1
 }
 
 # build_module DIR KVER DEST: the release's gcc, its headers, W=1.
 build_module() {
-	local dir=$1 kver=$2 dest=$3 rc
-	rm -rf "$dir/ta-src" && mkdir -p "$dir/ta-src" &&
-	cp -r Kbuild kmod uapi "$dir/ta-src/" &&
-	find "$dir/ta-src" \( -name '*.o' -o -name '*.ko' -o -name '*.mod*' \
+	bm_dir=$1 bm_kver=$2 bm_dest=$3
+	rm -rf "$bm_dir/ta-src" && mkdir -p "$bm_dir/ta-src" &&
+	cp -r Kbuild kmod uapi "$bm_dir/ta-src/" &&
+	find "$bm_dir/ta-src" \( -name '*.o' -o -name '*.ko' -o -name '*.mod*' \
 		-o -name '.*.cmd' -o -name '*.order' -o -name '*.symvers' \) \
 		-delete &&
-	in_chroot "$dir" make -C "/usr/src/linux-headers-$kver" M=/ta-src \
-		W=1 modules >"$dest/module-build.log" 2>&1
-	rc=$?
-	[ $rc = 0 ] && [ -f "$dir/ta-src/kmod/timeaudit.ko" ] &&
-		cp "$dir/ta-src/kmod/timeaudit.ko" "$dest/timeaudit.ko" || rc=1
-	chroot "$dir" gcc --version | head -n 1 >"$dest/gcc-version"
-	return $rc
+	in_chroot "$bm_dir" make -C "/usr/src/linux-headers-$bm_kver" \
+		M=/ta-src W=1 modules >"$bm_dest/module-build.log" 2>&1
+	bm_rc=$?
+	if [ $bm_rc = 0 ] && [ -f "$bm_dir/ta-src/kmod/timeaudit.ko" ]; then
+		cp "$bm_dir/ta-src/kmod/timeaudit.ko" "$bm_dest/timeaudit.ko" ||
+			bm_rc=1
+	else
+		bm_rc=1
+	fi
+	chroot "$bm_dir" gcc --version | head -n 1 >"$bm_dest/gcc-version"
+	return $bm_rc
 }
 
 # tap NAME RC [DETAIL]
@@ -197,6 +214,14 @@ tap() {
 	fi
 }
 
+if [ "$(id -u)" != 0 ]; then
+	echo "not ok - matrix: needs root (debootstrap, chroot, mount)"
+	exit 1
+fi
+scripts/install-deps.sh || {
+	echo "not ok - matrix: scripts/install-deps.sh failed"
+	exit 1
+}
 mkdir -p "$out"
 for rel in $releases; do mkdir -p "$out/$rel"; done
 
@@ -242,8 +267,8 @@ for rel in $releases; do
 		rc=$?
 	fi
 	t_kernel=$(($(date +%s) - s))
-	tap "$rel: kernel image $kver from $(cat "$dir/ta-kernel/package" 2>/dev/null)" \
-		$rc "$t_kernel s"
+	pkg=$(cat "$dir/ta-kernel/package" 2>/dev/null)
+	tap "$rel: kernel image $kver from $pkg" $rc "$t_kernel s"
 	[ $rc = 0 ] || continue
 
 	s=$(date +%s)

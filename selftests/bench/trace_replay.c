@@ -111,6 +111,7 @@ int main(int argc, char **argv)
 	long s, end = hours * 3600L;
 	struct timex tx;
 
+	mark(0);
 	if (trace == 2) {
 		base_freq = 3L << 16;
 		tx = (struct timex){ .modes = ADJ_STATUS | ADJ_FREQUENCY,
@@ -119,7 +120,8 @@ int main(int argc, char **argv)
 	}
 	for (s = 0; s < end; s++) {
 		if (s % 3600 == 0) {
-			mark(s / 3600);
+			if (s)
+				mark(s / 3600);
 			inject(s / 3600);
 		}
 		if (trace == 1) {
@@ -135,12 +137,12 @@ int main(int argc, char **argv)
 			tx_call(&tx);
 		}
 	}
-	mark(hours);
 	if (trace == 2) {
-		tx = (struct timex){ .modes = ADJ_STATUS | ADJ_FREQUENCY | ADJ_OFFSET,
-				     .status = 0, .freq = 0, .offset = 0 };
-		adjtimex(&tx);	/* back to rest; not counted */
+		tx = (struct timex){ .modes = ADJ_STATUS | ADJ_FREQUENCY,
+				     .status = 0, .freq = 0 };
+		tx_call(&tx);	/* the daemon exits: back to rest */
 	}
+	mark(hours);
 	printf("trace %d: %ld calls, %ld failed\n", trace, calls, failed);
 	return failed != 0;
 }

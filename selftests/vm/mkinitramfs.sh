@@ -35,7 +35,7 @@ mkdir -p "$root/bin" "$root/sbin" "$root/etc/audit/plugins.d" \
 cp /bin/busybox "$root/bin/busybox"
 for b in /sbin/auditd /sbin/auditctl /sbin/ausearch /sbin/aureport \
 	 /sbin/hwclock /usr/sbin/adjtimex /usr/sbin/chronyd /usr/bin/chronyc \
-	 /usr/bin/faketime /usr/bin/python3; do
+	 /usr/bin/faketime /usr/bin/python3 /sbin/audisp-remote; do
 	[ -e "$b" ] && add_elf "$b"
 done
 for f in /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1; do
@@ -58,7 +58,9 @@ cp "$here/auditd.conf" "$root/etc/audit/auditd.conf"
 cp "$here/audit.rules" "$root/etc/audit/audit.rules"
 cp "$here/init" "$root/init"
 cp "$here/run-tests.sh" "$here/kunit.sh" "$root/ta/"
-[ -f "$here/demo.sh" ] && cp "$here/demo.sh" "$root/ta/"
+for f in demo.sh bench.sh fleet.sh; do
+	[ -f "$here/$f" ] && cp "$here/$f" "$root/ta/"
+done
 
 cp "$ko" "$root/ta/timeaudit.ko"
 [ -n "$kunit" ] && cp "$kunit" "$root/ta/timeaudit_kunit.ko"

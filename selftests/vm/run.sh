@@ -8,7 +8,8 @@
 #
 # usage: run.sh KERNEL INITRD OUTDIR [TIMEOUT_S] [EXTRA_CMDLINE]
 # env:   TA_EXPECT: file listing the selftests that must have run
-# env:   TA_SMP (default 2), TA_MEM (default 1024), TA_QEMU_EXTRA
+# env:   TA_SMP (default 2), TA_MEM (default 1024), TA_CPU (default max),
+#        TA_ACCEL, TA_QEMU_EXTRA
 set -u
 
 kernel=$1 initrd=$2 outdir=$3 timeout_s=${4:-600} extra=${5:-}
@@ -23,7 +24,7 @@ rm -f "$console" "$results"
 start=$(date +%s)
 # shellcheck disable=SC2086
 timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 \
-	-accel "${TA_ACCEL:-tcg,thread=single}" -cpu max -m "${TA_MEM:-1024}" -smp "${TA_SMP:-2}" \
+	-accel "${TA_ACCEL:-tcg,thread=single}" -cpu "${TA_CPU:-max}" -m "${TA_MEM:-1024}" -smp "${TA_SMP:-2}" \
 	-no-reboot -display none -monitor none -nodefaults \
 	-rtc base=utc \
 	-kernel "$kernel" -initrd "$initrd" \
