@@ -3,6 +3,8 @@
 # make            build kmod/timeaudit.ko and userspace/timeauditctl
 # make check      install test dependencies, build, run every test (VM too)
 # make demo       boot the test VM and show what timeaudit records
+# make bench      record volume and cost per call in the VM (not a test):
+#                 bench/RESULTS.md, bench/records.png; see README "Measured"
 # make check-matrix  the selftests on Debian 13's and unstable's kernels
 # make install    install what make built (DESTDIR, PREFIX); see README
 # make uninstall  remove exactly what make install installed
@@ -51,6 +53,9 @@ check:
 demo:
 	scripts/demo.sh
 
+bench:
+	scripts/bench.sh
+
 check-matrix:
 	scripts/matrix.sh
 
@@ -95,5 +100,5 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: all module userspace check check-matrix demo install install-module \
+.PHONY: all module userspace check check-matrix demo bench install install-module \
 	install-files uninstall sign man dkms-source clean

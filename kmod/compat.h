@@ -28,9 +28,11 @@
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
 #define TA_NTP_CORE_SYM		"ntp_adjtimex"
+#define TA_NTP_CORE_TXC_ARG	1
 #define TA_NTP_CORE_AD_ARG	4
 #else
 #define TA_NTP_CORE_SYM		"__do_adjtimex"
+#define TA_NTP_CORE_TXC_ARG	0
 #define TA_NTP_CORE_AD_ARG	3
 #endif
 

@@ -5,18 +5,28 @@
  * no allocation: it is used with the timekeeper lock held and IRQs off.
  */
 #include <linux/atomic.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
 #include <linux/kprobes.h>
 
 #include "inflight.h"
 
 static struct ta_inflight ta_slots[TA_INFLIGHT_SLOTS];
 
+/* Start where the task's hash points: the first slot tried usually fits. */
+static unsigned int ta_inflight_home(void)
+{
+	return hash_ptr(current, ilog2(TA_INFLIGHT_SLOTS));
+}
+NOKPROBE_SYMBOL(ta_inflight_home);
+
 struct ta_inflight *ta_inflight_claim(void)
 {
+	unsigned int home = ta_inflight_home();
 	int i;
 
 	for (i = 0; i < TA_INFLIGHT_SLOTS; i++) {
-		struct ta_inflight *s = &ta_slots[i];
+		struct ta_inflight *s = &ta_slots[(home + i) % TA_INFLIGHT_SLOTS];
 
 		if (!READ_ONCE(s->task) && !cmpxchg(&s->task, NULL, current)) {
 			s->ntp_filled = false;
@@ -29,11 +39,15 @@ NOKPROBE_SYMBOL(ta_inflight_claim);
 
 struct ta_inflight *ta_inflight_find(void)
 {
+	unsigned int home = ta_inflight_home();
 	int i;
 
-	for (i = 0; i < TA_INFLIGHT_SLOTS; i++)
-		if (READ_ONCE(ta_slots[i].task) == current)
-			return &ta_slots[i];
+	for (i = 0; i < TA_INFLIGHT_SLOTS; i++) {
+		struct ta_inflight *s = &ta_slots[(home + i) % TA_INFLIGHT_SLOTS];
+
+		if (READ_ONCE(s->task) == current)
+			return s;
+	}
 	return NULL;
 }
 NOKPROBE_SYMBOL(ta_inflight_find);

@@ -140,7 +140,13 @@ static int ta_ntp_core_entry(struct kretprobe_instance *ri,
 			     struct pt_regs *regs)
 {
 	struct ta_ntp_core_data *d = (void *)ri->data;
+	const struct __kernel_timex *txc;
 
+	/* Reads, the common case, had no slot: skip the search. */
+	txc = (const void *)regs_get_kernel_argument(regs,
+						     TA_NTP_CORE_TXC_ARG);
+	if (ta_adjtimex_readonly(READ_ONCE(txc->modes)))
+		return 1;
 	d->slot = ta_inflight_find();
 	if (!d->slot)
 		return 1;	/* not under our do_adjtimex probe */

@@ -1,13 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # make bench: boot the VM twice with selftests/vm/bench.sh.
-#  1. volume (KVM when /dev/kvm works, else TCG): a simulated day of NTP
+#  1. volume (TCG; BENCH_ACCEL=kvm to override): a simulated day of NTP
 #     traffic per trace, with injected changes, under the stock syscall
 #     rules and under timeaudit: records and bytes auditd wrote, recall.
 #  2. cost (TCG, -icount shift=0 -smp 1, so guest ns = instructions):
 #     guest ns per clock call, baseline / timeaudit / stock rules.
 # Writes bench/RESULTS.md and bench/records.png; prints a summary.
-# env: BENCH_HOURS (24), BENCH_ROUNDS (5), BENCH_CALLS (1000)
+# env: BENCH_HOURS (24), BENCH_ROUNDS (5), BENCH_CALLS (1000), BENCH_ACCEL
 set -eu
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -58,7 +58,7 @@ awk -v H="$hours" '$2 == "hours" { for (i = 4; i <= NF; i++) v[$3, i - 4] = $i }
 END { for (i = 0; i < H; i++) {
 	printf "%d", i
 	n = split("stock1 ta1 stock2 ta2", r, " ")
-	for (k = 1; k <= n; k++) { x = v[r[k], i] + 0; printf " %s", x > 0 ? x : 0.5 }
+	for (k = 1; k <= n; k++) { x = v[r[k], i] + 0; printf " %s", (x > 0 ? x : 0.5) }
 	print "" } }' $B/raw.txt >$B/hours.dat
 gnuplot <<GP
 set terminal pngcairo size 900,520 font ",10"

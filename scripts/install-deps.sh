@@ -10,7 +10,7 @@ libelf-dev libssl-dev dwarves sparse cppcheck
 qemu-system-x86 busybox-static auditd debootstrap
 chrony adjtimex util-linux faketime
 dkms openssl groff-base man-db
-python3-yaml audispd-plugins"
+python3-yaml audispd-plugins gnuplot-nox"
 
 missing=""
 for p in $PKGS; do

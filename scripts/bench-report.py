@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the BENCH lines of make bench's two VM runs into bench/RESULTS.md.
+
+usage: bench-report.py DIR HOURS ROUNDS CALLS ACCEL MAXACTIVE QEMU_VERSION
+DIR holds raw.txt (BENCH lines), size.txt (size(1) of the .ko) and
+datasize.txt (pahole sizes of the kretprobes' per-instance data).
+"""
+import datetime
+import os
+import platform
+import statistics
+import sys
+
+d, hours, rounds, calls, accel, maxactive, qemu = sys.argv[1:8]
+hours, maxactive = int(hours), int(maxactive)
+raw = [l.split() for l in open(os.path.join(d, 'raw.txt'))]
+
+vol, per_hour, events, recall, recs, cost, mem, wall = {}, {}, {}, {}, {}, {}, {}, {}
+gkernel = '?'
+for f in raw:
+    k = f[1]
+    if k == 'kernel':
+        gkernel = f[2]
+    elif k == 'volume':
+        vol[f[2]] = {f[i]: int(f[i + 1]) for i in range(3, len(f) - 1, 2)}
+    elif k == 'hours':
+        per_hour[f[2]] = [int(x) for x in f[3:]]
+    elif k == 'event':
+        events.setdefault(f[2], []).append((f[3], f[4]))
+    elif k == 'recall':
+        recall[f[2]] = (int(f[3]), int(f[4]))
+    elif k == 'rec':
+        recs.setdefault(f[2], []).append(' '.join(f[3:]))
+    elif k == 'cost':
+        cost.setdefault((f[3], f[4]), []).append(float(f[5]))
+    elif k == 'mem':
+        mem = {f[i]: int(f[i + 1]) for i in range(2, len(f) - 1, 2)}
+    elif k == 'wall':
+        wall[f[2]] = int(f[3])
+
+cpu = '?'
+for l in open('/proc/cpuinfo'):
+    if l.startswith('model name'):
+        cpu = l.split(':', 1)[1].strip()
+        break
+now = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
+injected = {2, 5, 8, 11, 14, 17, 20}
+out = []
+p = out.append
+
+p('# make bench results\n')
+p(f'- Date: {now}')
+p(f'- Machine: {os.cpu_count()} CPUs (nproc), {cpu}, host kernel {platform.release()}')
+p(f'- Guest: Debian 12 kernel {gkernel}, real auditd (ENRICHED log format), 1 vCPU')
+p(f'- {qemu}')
+p(f'- Record volume VM: accel {accel}; cost VM: TCG with `-icount shift=0 -smp 1` '
+  f'(guest ns = guest instructions), {rounds} interleaved rounds of {calls} calls, median')
+p('')
+p('Reproduce with `make bench` (scripts/bench.sh, selftests/vm/bench.sh, '
+  'selftests/bench/{trace_replay,call_cost}.c).\n')
+
+names = {'1': f'trace 1: ntpd without kernel discipline, 1 adjtime() slew per s, {hours} h',
+         '2': f'trace 2: kernel discipline, 1 offset+frequency update per 64 s poll, {hours} h'}
+
+summary = []
+p('## Record volume\n')
+p('Each trace replayed as fast as the VM allows, once under the stock syscall rules '
+  '(module not loaded), once under timeaudit at its defaults (no syscall rules), in the '
+  'same boot, each with a fresh auditd log. Counted: every record auditd wrote between '
+  'the first and last hour markers (`auditctl -m`, not counted). Injected: steps of '
+  '+-1 ms, +-1 s, +-1 h (ADJ_SETOFFSET, then undone), +50 ppm frequency and back, tick '
+  '+10 us and back, STA_INS set and cleared, 120 steps of 0.9 ms in a row (salami).\n')
+p('| Trace | Config | Records | Bytes | Syscall events | Recall of injected changes |')
+p('|---|---|---:|---:|---:|---|')
+for t in '12':
+    s, a = vol.get('stock' + t), vol.get('ta' + t)
+    if not s or not a:
+        continue
+    p(f'| {t} | stock rules incl. clock_adjtime | {s["records"]:,} | {s["bytes"]:,} | '
+      f'{s["syscall_events"]:,} | (every call logged, no delta) |')
+    sh = s['shipped_events']
+    p(f'| {t} | stock rules as shipped (no clock_adjtime) | '
+      f'{"0" if sh == 0 else "(not split)"} | {"0" if sh == 0 else "-"} | {sh:,} | '
+      f'{"0 of 13: glibc sends adjtimex() as clock_adjtime" if sh == 0 else "-"} |')
+    fnd, tot = recall.get('ta' + t, (0, 0))
+    p(f'| {t} | timeaudit defaults | {a["records"]:,} | {a["bytes"]:,} | - | {fnd} of {tot} |')
+    steady = sum(n for h, n in enumerate(per_hour.get('ta' + t, [])) if h not in injected)
+    ratio = s['records'] / max(a['records'], 1)
+    bratio = s['bytes'] / max(a['bytes'], 1)
+    summary.append(f'- {names[t]}: stock rules {s["records"]:,} records / {s["bytes"]/1e6:.1f} MB, '
+                   f'timeaudit {a["records"]} records / {a["bytes"]/1e3:.1f} KB '
+                   f'({ratio:,.0f}x fewer records, {bratio:,.0f}x fewer bytes); '
+                   f'timeaudit records in hours without injected changes: {steady}; '
+                   f'recall {fnd}/{tot}')
+p('')
+p('Traces: ' + '; '.join(names.values()) + '.')
+p('The shipped CIS/STIG rule names adjtimex, settimeofday and clock_settime only; '
+  "Debian 12's glibc makes adjtimex() a clock_adjtime syscall, so that rule set logs "
+  'none of these calls (the "Syscall events" column counts SYSCALL records with key '
+  'time-change). Wall time of each replay in the VM (s): '
+  + ', '.join(f'{k} {v}' for k, v in sorted(wall.items())) + '.\n')
+p('![records per hour](records.png)\n')
+
+p('### Injected changes, per run\n')
+p('| Change | ' + ' | '.join(f'timeaudit trace {t}' for t in '12' if 'ta' + t in events) + ' |')
+p('|---|' + '---|' * len([t for t in '12' if 'ta' + t in events]))
+evnames = [e for e, _ in events.get('ta1', events.get('ta2', []))]
+for i, e in enumerate(evnames):
+    p(f'| {e} | ' + ' | '.join(events['ta' + t][i][1] for t in '12' if 'ta' + t in events) + ' |')
+p('')
+for t in '12':
+    if recs.get('ta' + t):
+        p(f'timeaudit records, trace {t} (cut at 400 characters):\n')
+        p('```')
+        out.extend(recs['ta' + t])
+        p('```\n')
+
+p('## Cost per call\n')
+p('Guest ns per call (= guest instructions with `-icount shift=0`), loop and a '
+  'CLOCK_MONOTONIC_RAW read included; median of the rounds (min-max). Baseline: no '
+  'module, no syscall rules (auditd running, audit=1). Stock: the rules above incl. '
+  'clock_adjtime, auditd writing the log (its work on the one vCPU is counted).\n')
+ops = [('adjtimex_read', 'adjtimex(modes=0)'),
+       ('adjtimex_slew', 'adjtimex(ADJ_OFFSET_SINGLESHOT, +-10 us)'),
+       ('clock_settime', 'clock_gettime + clock_settime(CLOCK_REALTIME, now)'),
+       ('clock_adjtime_freq', 'clock_adjtime(CLOCK_REALTIME, ADJ_FREQUENCY 0/1 ppm)')]
+p('| Call | Baseline ns | timeaudit ns | x baseline | Stock rules ns | x baseline |')
+p('|---|---:|---:|---:|---:|---:|')
+for op, label in ops:
+    def m(cfg):
+        v = cost.get((cfg, op))
+        return (statistics.median(v), min(v), max(v)) if v else None
+    b, a, s = m('base'), m('ta'), m('stock')
+    if not b:
+        continue
+    def cell(x):
+        return f'{x[0]:,.0f} ({x[1]:,.0f}-{x[2]:,.0f})' if x else '-'
+    ra = f'{a[0] / b[0]:.3f}' if a else '-'
+    rs = f'{s[0] / b[0]:.1f}' if s else '-'
+    p(f'| {label} | {cell(b)} | {cell(a)} | {ra} | {cell(s)} | {rs} |')
+    if a and s:
+        summary.append(f'- {label}: baseline {b[0]:,.0f} ns, timeaudit x{a[0] / b[0]:.3f} '
+                       f'(+{(a[0] / b[0] - 1) * 100:.1f}%), stock rules x{s[0] / b[0]:.1f}')
+p('')
+p('All four calls are below every timeaudit threshold: they show the cost of the '
+  'probes on the common path (no record).\n')
+
+p('## Memory\n')
+size = open(os.path.join(d, 'size.txt')).read().split()
+p(f'- `size kmod/timeaudit.ko`: text {int(size[0]):,} B, data {int(size[1]):,} B, '
+  f'bss {int(size[2]):,} B')
+if mem:
+    p(f'- In the VM: /sys/module/timeaudit/coresize {mem.get("coresize", 0):,} B, '
+      f'initsize {mem.get("initsize", 0):,} B')
+ds = {}
+for l in open(os.path.join(d, 'datasize.txt')):
+    f = l.split()
+    ds[f[0]] = int(f[1]) if len(f) > 1 and f[1].isdigit() else None
+probes = [('do_adjtimex', 'ta_adjtimex_data'), ('NTP core', 'ta_ntp_core_data'),
+          ('do_settimeofday64', 'ta_step_data'), ('timekeeping_warp_clock', 'ta_step_data'),
+          ('settime check', None), ('do_sys_settimeofday64', 'ta_tz_data'),
+          ('rtc_read_time', 'ta_rtc_data'), ('rtc_set_time', 'ta_rtc_data'),
+          ('delete_module', 'ta_unload_data')]
+hdr = 48  # struct kretprobe_instance (rethook_node) on x86-64 6.1
+total = 0
+rows = []
+for name, st in probes:
+    sz = ds.get(st, 0) if st else 0
+    sz = sz or 0
+    total += maxactive * (sz + hdr)
+    rows.append(f'{name} {sz}')
+p(f'- kretprobe instance pools: 9 kretprobes x maxactive {maxactive} '
+  f'(max(TA_INFLIGHT_SLOTS, 4 x CPUs)) x (data_size + ~{hdr} B instance header); '
+  f'data_size per probe (pahole): ' + ', '.join(rows) +
+  f'; total about {total / 1024:.0f} KiB before kmalloc rounding')
+summary.append(f'- memory: text {int(size[0]):,} B, data {int(size[1]):,} B'
+               + (f', coresize {mem.get("coresize", 0):,} B' if mem else '')
+               + f'; kretprobe pools ~{total / 1024:.0f} KiB')
+p('')
+p('## Summary\n')
+out.extend(summary)
+p('')
+print('\n'.join(out))
