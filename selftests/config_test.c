@@ -845,20 +845,6 @@ static int kmsg_find(int fd, const char *needle)
 	return found;
 }
 
-static int in_proc_modules(void)
-{
-	char line[512];
-	int found = 0;
-	FILE *f = fopen("/proc/modules", "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, TIMEAUDIT_NAME " ", strlen(TIMEAUDIT_NAME) + 1))
-			found = 1;
-	if (f)
-		fclose(f);
-	return found;
-}
-
 struct badload {
 	const char *args[3];
 	const char *param;
@@ -920,7 +906,7 @@ static void test_insmod(void)
 		pid = ta_spawn(argv, LOADER_AUID, &status);
 		ksft_test_result(pid > 0 && WIFEXITED(status) &&
 				 WEXITSTATUS(status) && !ta_module_loaded() &&
-				 !in_proc_modules(),
+				 !ta_module_listed(),
 				 "insmod %s%s%s fails, nothing stays loaded\n",
 				 bl[i].args[0], bl[i].args[1] ? " " : "",
 				 bl[i].args[1] ? bl[i].args[1] : "");

@@ -81,20 +81,6 @@ static unsigned long tainted(void)
 	return strtoul(v, NULL, 10);
 }
 
-static int in_proc_modules(void)
-{
-	char line[512];
-	int found = 0;
-	FILE *f = fopen("/proc/modules", "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, TIMEAUDIT_NAME " ", strlen(TIMEAUDIT_NAME) + 1))
-			found = 1;
-	if (f)
-		fclose(f);
-	return found;
-}
-
 static int setoffset(long long ns)
 {
 	struct timex tx = { .modes = ADJ_SETOFFSET | ADJ_NANO };
@@ -119,7 +105,7 @@ static void try_unload(int force)
 	mark = ta_log_mark_synced();
 	pid = ta_spawn(argv, UNLOADER_AUID, &status);
 	ksft_test_result(pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) &&
-			 ta_module_loaded() && in_proc_modules(),
+			 ta_module_loaded() && ta_module_listed(),
 			 "rmmod%s timeaudit fails, the module stays\n",
 			 force ? " -f" : "");
 	snprintf(pidn, sizeof(pidn), " pid=%d ", pid);

@@ -60,6 +60,21 @@ int ta_module_loaded(void)
 	return stat(TA_SYSFS "/parameters", &st) == 0;
 }
 
+/* The kernel's own list, independent of sysfs. */
+int ta_module_listed(void)
+{
+	char line[512];
+	int found = 0;
+	FILE *f = fopen("/proc/modules", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, TIMEAUDIT_NAME " ", strlen(TIMEAUDIT_NAME) + 1))
+			found = 1;
+	if (f)
+		fclose(f);
+	return found;
+}
+
 int ta_module_load(const char *params)
 {
 	const char *ko = getenv("TA_MODULE");

@@ -24,6 +24,7 @@ pid_t ta_spawn(const char *const argv[], int loginuid, int *status);
 int ta_module_load(const char *params);
 int ta_module_unload(void);
 int ta_module_loaded(void);
+int ta_module_listed(void);	/* in /proc/modules */
 
 int ta_read_file(const char *path, char *buf, size_t len);
 int ta_write_file(const char *path, const char *val);	/* 0 or -errno */
