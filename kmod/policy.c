@@ -25,6 +25,8 @@ static const u8 ta_item_classes[TA_ITEM_COUNT] = {
 	[TA_ITEM_DENIED] = TIMEAUDIT_CLASS_DENIED,
 	[TA_ITEM_RTC]	 = TIMEAUDIT_CLASS_RTC,
 	[TA_ITEM_TZ]	 = TIMEAUDIT_CLASS_TZ,
+	[TA_ITEM_PHC_STEP] = TIMEAUDIT_CLASS_PTP,
+	[TA_ITEM_PHC_FREQ] = TIMEAUDIT_CLASS_PTP,
 };
 
 enum timeaudit_class ta_item_class(enum ta_item item)
@@ -42,6 +44,13 @@ u64 ta_abs64(s64 v)
 s64 ta_freq_to_ppb(s64 raw)
 {
 	return raw >> 32;
+}
+
+/* timex.freq is ppm << 16, and * 1000 >> 16 is * 125 >> 13; saturated. */
+s64 ta_scaled_ppm_to_ppb(s64 scaled)
+{
+	scaled = clamp_t(s64, scaled, S64_MIN / 125, S64_MAX / 125);
+	return (scaled * 125) >> 13;
 }
 
 /* time_offset is ns << 32 divided by NTP_INTERVAL_FREQ (HZ). */
@@ -132,19 +141,52 @@ static void ta_decide_ntp(const struct ta_event *ev,
 				   thr[TIMEAUDIT_CLASS_TICK]));
 }
 
+/*
+ * A PTP clock: setting it is always recorded (its old time cannot be read
+ * from a probe), a step and a new frequency are judged by the system
+ * clock's thresholds. A frequency never seen before counts as changed.
+ */
+static void ta_decide_phc(const struct ta_event *ev,
+			  const struct ta_config *cfg, struct ta_decision *out)
+{
+	const u64 *thr = cfg->threshold;
+	u64 ppb;
+
+	if (ev->phc.settime) {
+		ta_mark(out, cfg, TA_ITEM_PHC_STEP, true);
+	} else if (ev->modes & ADJ_SETOFFSET) {
+		ta_mark(out, cfg, TA_ITEM_PHC_STEP,
+			ta_crossed(ta_abs64(ev->phc.offset_ns), true,
+				   thr[TIMEAUDIT_CLASS_STEP]));
+	} else if (ev->modes & ADJ_FREQUENCY) {
+		ppb = ta_abs64(ta_scaled_ppm_to_ppb(ev->phc.new_freq) -
+			       ta_scaled_ppm_to_ppb(ev->phc.old_freq));
+		ta_mark(out, cfg, TA_ITEM_PHC_FREQ, !ev->phc.old_known ||
+			ta_crossed(ppb, true, thr[TIMEAUDIT_CLASS_FREQ]));
+	}
+}
+
 void ta_policy_decide(const struct ta_event *ev, const struct ta_config *cfg,
 		      struct ta_decision *out)
 {
 	out->seen = 0;
 	out->emit = 0;
 
-	/* A refused attempt changed nothing: one record, whatever it asked. */
-	if (ev->result == -EPERM) {
+	/*
+	 * A refused attempt changed nothing: one record, whatever it asked.
+	 * A PTP clock refuses a caller without write access with EACCES.
+	 */
+	if (ev->result == -EPERM ||
+	    (ev->path == TA_PATH_PHC && ev->result == -EACCES)) {
 		ta_mark(out, cfg, TA_ITEM_DENIED, true);
 		return;
 	}
 	if (ev->result < 0)
 		return;
+	if (ev->path == TA_PATH_PHC) {
+		ta_decide_phc(ev, cfg, out);
+		return;
+	}
 
 	if (ev->path == TA_PATH_RTC) {
 		/* Judge the change if we know the old value, else the offset. */

@@ -34,6 +34,8 @@ enum ta_item {
 	TA_ITEM_DENIED,
 	TA_ITEM_RTC,
 	TA_ITEM_TZ,
+	TA_ITEM_PHC_STEP,	/* a PTP clock set or stepped */
+	TA_ITEM_PHC_FREQ,	/* a PTP clock's frequency changed */
 	TA_ITEM_COUNT
 };
 
@@ -45,8 +47,11 @@ enum ta_path {
 	TA_PATH_WARP,		/* first settimeofday(NULL, tz): RTC in local time */
 	TA_PATH_RTC,		/* rtc_set_time: a hardware clock written */
 	TA_PATH_TZ,		/* settimeofday(..., tz): the kernel timezone */
+	TA_PATH_PHC,		/* clock_settime/clock_adjtime on a /dev/ptpN */
 	TA_PATH_COUNT
 };
+
+#define TA_PHC_NAME	32
 
 struct ta_ntp_val {
 	s64 old;
@@ -73,6 +78,14 @@ struct ta_event {
 		int old_minuteswest, new_minuteswest;
 		int old_dsttime, new_dsttime;
 	} tz;
+	struct {		/* TA_PATH_PHC */
+		char name[TA_PHC_NAME];	/* the device file's name: ptp0 */
+		bool settime;		/* clock_settime, else clock_adjtime */
+		s64 new_ns;		/* clock_settime: the time written */
+		s64 offset_ns;		/* ADJ_SETOFFSET: the step asked for */
+		bool old_known;		/* frequency seen before this call */
+		s64 old_freq, new_freq;	/* scaled ppm (ppm << 16), as timex */
+	} phc;
 };
 
 struct ta_config {
@@ -161,6 +174,7 @@ void ta_policy_decide(const struct ta_event *ev, const struct ta_config *cfg,
 
 /* Unit conversions from the kernel's raw NTP values. */
 s64 ta_freq_to_ppb(s64 raw);
+s64 ta_scaled_ppm_to_ppb(s64 scaled);
 s64 ta_offset_to_ns(s64 raw, unsigned int hz);
 u64 ta_abs64(s64 v);
 

@@ -169,6 +169,13 @@ static void ta_test_units(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ta_freq_to_ppb(PPB(-1)), -1LL);
 	KUNIT_EXPECT_EQ(test, ta_abs64(S64_MIN), (u64)S64_MAX + 1);
 	KUNIT_EXPECT_EQ(test, ta_abs64(-5), 5ULL);
+	/* timex.freq, ppm << 16: 10 ppm, -1 ppm, and saturation */
+	KUNIT_EXPECT_EQ(test, ta_scaled_ppm_to_ppb(10LL << 16), 10000LL);
+	KUNIT_EXPECT_EQ(test, ta_scaled_ppm_to_ppb(-(1LL << 16)), -1000LL);
+	KUNIT_EXPECT_EQ(test, ta_scaled_ppm_to_ppb(0), 0LL);
+	KUNIT_EXPECT_EQ(test, ta_scaled_ppm_to_ppb(S64_MAX),
+			ta_scaled_ppm_to_ppb(S64_MAX / 125));
+	KUNIT_EXPECT_LT(test, ta_scaled_ppm_to_ppb(S64_MIN), 0LL);
 }
 
 static void ta_test_format(struct kunit *test)
@@ -391,6 +398,62 @@ static void ta_test_rtc_tz(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_TZ));
 }
 
+static void ta_test_phc(struct kunit *test)
+{
+	struct ta_event ev = { .path = TA_PATH_PHC };
+	struct ta_config cfg = ta_defaults;
+	struct ta_decision d;
+
+	/* Setting a PTP clock: recorded, its old time is unknown. */
+	ev.phc.settime = true;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_PHC_STEP));
+
+	/* A step: judged by the step threshold, exactly at it counts. */
+	ev = (struct ta_event){ .path = TA_PATH_PHC, .modes = ADJ_SETOFFSET };
+	ev.phc.offset_ns = -(s64)TIMEAUDIT_DEF_STEP_NS + 1;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, 0U);
+	KUNIT_EXPECT_EQ(test, d.seen, (u32)BIT(TA_ITEM_PHC_STEP));
+	ev.phc.offset_ns = -(s64)TIMEAUDIT_DEF_STEP_NS;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_PHC_STEP));
+
+	/* Frequency: unknown old value recorded; then by the threshold. */
+	ev = (struct ta_event){ .path = TA_PATH_PHC, .modes = ADJ_FREQUENCY };
+	ev.phc.new_freq = 1LL << 16;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_PHC_FREQ));
+	ev.phc.old_known = true;
+	ev.phc.old_freq = -(9LL << 16);		/* 10 ppm apart */
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_PHC_FREQ));
+	ev.phc.old_freq = -(8LL << 16);		/* 9 ppm apart */
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, 0U);
+	/* SETOFFSET wins over FREQUENCY, as in the PTP core. */
+	ev.modes |= ADJ_SETOFFSET;
+	ev.phc.offset_ns = 5;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.seen, (u32)BIT(TA_ITEM_PHC_STEP));
+
+	/* No write access: EACCES is a denial here, and only here. */
+	ev.result = -EACCES;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_DENIED));
+	ev.path = TA_PATH_SETTOD;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, 0U);
+
+	/* The ptp class switch. */
+	ev = (struct ta_event){ .path = TA_PATH_PHC };
+	ev.phc.settime = true;
+	cfg.classes &= ~BIT(TIMEAUDIT_CLASS_PTP);
+	ta_policy_decide(&ev, &cfg, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, 0U);
+	KUNIT_EXPECT_EQ(test, d.seen, (u32)BIT(TA_ITEM_PHC_STEP));
+}
+
 static void ta_test_drift_input(struct kunit *test)
 {
 	struct ta_event ev = {
@@ -428,6 +491,7 @@ static struct kunit_case ta_policy_cases[] = {
 	KUNIT_CASE(ta_test_drift),
 	KUNIT_CASE(ta_test_rate),
 	KUNIT_CASE(ta_test_rtc_tz),
+	KUNIT_CASE(ta_test_phc),
 	KUNIT_CASE(ta_test_drift_input),
 	KUNIT_CASE(ta_test_step),
 	KUNIT_CASE(ta_test_class_off),

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The only file that knows kprobes. Entry handlers snapshot the "before"
- * state into per-instance data; return handlers build a struct ta_event
- * and hand it on. Handlers run with preemption disabled: no sleeping, no
+ * With phc.c, the only files that know kprobes. Entry handlers snapshot
+ * the "before" state into per-instance data; return handlers build a
+ * struct ta_event and hand it on. Handlers run with preemption disabled: no sleeping, no
  * allocation, and nothing but copies inside the NTP core's locked section.
  *
  * Offsets are measured as CLOCK_REALTIME - CLOCK_MONOTONIC before and
@@ -26,6 +26,7 @@
 #include "counters.h"
 #include "event.h"
 #include "inflight.h"
+#include "phc.h"
 #include "probes.h"
 #include "record.h"
 
@@ -46,6 +47,16 @@ struct ta_adjtimex_data {
 	s64 setoffset_ns;	/* ADJ_SETOFFSET: the step, applied exactly */
 	s64 real_before;
 };
+
+/* The step an ADJ_SETOFFSET request asks for, in ns; else 0. */
+s64 ta_setoffset_ns(const struct __kernel_timex *txc, u32 modes)
+{
+	if (!(modes & ADJ_SETOFFSET))
+		return 0;
+	return txc->time.tv_sec * NSEC_PER_SEC +
+	       txc->time.tv_usec * (modes & ADJ_NANO ? 1 : NSEC_PER_USEC);
+}
+NOKPROBE_SYMBOL(ta_setoffset_ns);
 
 static bool ta_adjtimex_readonly(u32 modes)
 {
@@ -71,10 +82,7 @@ static int ta_adjtimex_entry(struct kretprobe_instance *ri,
 	 * around the call would include other CPUs' steps: take the request,
 	 * which timekeeping_inject_offset() applies as is when it succeeds.
 	 */
-	if (d->modes & ADJ_SETOFFSET)
-		d->setoffset_ns = txc->time.tv_sec * NSEC_PER_SEC +
-			txc->time.tv_usec *
-			(d->modes & ADJ_NANO ? 1 : NSEC_PER_USEC);
+	d->setoffset_ns = ta_setoffset_ns(txc, d->modes);
 	d->slot = ta_inflight_claim();
 	if (!d->slot)
 		atomic64_inc(&ta_inflight_misses);
@@ -467,6 +475,10 @@ static struct kretprobe ta_kretprobes[] = {
 		     sizeof(struct ta_rtc_data)),
 	TA_KRETPROBE("rtc_set_time", ta_rtc_set_entry, ta_rtc_set_ret,
 		     sizeof(struct ta_rtc_data)),
+	TA_KRETPROBE(TA_PHC_SETTIME_SYM, ta_phc_settime_entry,
+		     ta_phc_settime_ret, sizeof(struct ta_phc_data)),
+	TA_KRETPROBE(TA_PHC_ADJTIME_SYM, ta_phc_adjtime_entry,
+		     ta_phc_adjtime_ret, sizeof(struct ta_phc_data)),
 	TA_KRETPROBE(TA_SYS_DELETE_MODULE, ta_unload_entry, ta_unload_ret,
 		     sizeof(struct ta_unload_data)),
 };

@@ -31,6 +31,7 @@ static const char * const ta_path_names[TA_PATH_COUNT] = {
 	[TA_PATH_WARP]		= "warp",
 	[TA_PATH_RTC]		= "rtc",
 	[TA_PATH_TZ]		= "settimeofday",
+	[TA_PATH_PHC]		= "phc",
 };
 
 /* A task name, quoted when plain, hex like audit's own otherwise. */
@@ -143,6 +144,30 @@ static void ta_log_tail(struct audit_buffer *ab, const struct ta_config *cfg,
 		audit_log_format(ab, " res=%s", err < 0 ? "failed" : "success");
 	if (err < 0)
 		audit_log_format(ab, " exit=%d", err);
+}
+
+/*
+ * Values written by a user are untrusted: quote them when they are plain,
+ * hex-encode them otherwise, as the audit subsystem does.
+ */
+static void ta_log_value(struct audit_buffer *ab, const char *field,
+			 const char *val)
+{
+	size_t len = strnlen(val, 64);
+	size_t i;
+
+	if (len && val[len - 1] == '\n')
+		len--;
+	for (i = 0; i < len; i++)
+		if (!isalnum(val[i]) && !strchr("._:,|-", val[i]))
+			break;
+	if (i == len) {
+		audit_log_format(ab, " %s=\"%.*s\"", field, (int)len, val);
+		return;
+	}
+	audit_log_format(ab, " %s=", field);
+	for (i = 0; i < len; i++)
+		audit_log_format(ab, "%02X", (unsigned char)val[i]);
 }
 
 static void ta_record_step(const struct ta_event *ev,
@@ -301,6 +326,88 @@ static void ta_record_tz(const struct ta_event *ev,
 	audit_log_end(ab);
 }
 
+/* The end of every PTP clock record: which clock, how, who, the result. */
+static void ta_log_phc_tail(struct audit_buffer *ab, const struct ta_event *ev,
+			    const struct ta_config *cfg, bool denied)
+{
+	audit_log_format(ab, " class=%s via=phc", denied ? "denied" : "ptp");
+	ta_log_value(ab, "clock", ev->phc.name);
+	if (ev->modes)
+		audit_log_format(ab, " modes=0x%x", ev->modes);
+	ta_log_entry(ab, ev->caller);
+	ta_log_tail(ab, cfg, ev->result, false);
+	audit_log_end(ab);
+}
+
+/*
+ * A PTP clock set, as TIME_INJOFFSET: sec/nsec are how far from the
+ * system clock it was set (its old time is not known); or stepped: the
+ * step. A refused attempt shows what it asked for, with res=failed.
+ */
+static void ta_record_phc_step(const struct ta_event *ev,
+			       const struct ta_config *cfg, bool denied)
+{
+	char new[TA_NUM_BUF], sys[TA_NUM_BUF];
+	struct audit_buffer *ab;
+	struct timespec64 d;
+	s64 ns;
+
+	ab = ta_start(AUDIT_TIME_INJOFFSET, GFP_ATOMIC);
+	if (!ab)
+		return;
+	if (ev->phc.settime) {
+		ns = ev->phc.new_ns - ev->real_before_ns;
+		d = ns_to_timespec64(ns);
+		ta_format_time(new, sizeof(new), ev->phc.new_ns);
+		ta_format_time(sys, sizeof(sys), ev->real_before_ns);
+		audit_log_format(ab,
+				 "sec=%lld nsec=%ld op=phc_settime new_phc=%s sys_time=%s offset_ns=%lld",
+				 (long long)d.tv_sec, d.tv_nsec, new, sys, ns);
+	} else {
+		ns = ev->phc.offset_ns;
+		d = ns_to_timespec64(ns);
+		audit_log_format(ab,
+				 "sec=%lld nsec=%ld op=phc_step delta_ns=%lld threshold_ns=%llu",
+				 (long long)d.tv_sec, d.tv_nsec, ns,
+				 cfg->threshold[TIMEAUDIT_CLASS_STEP]);
+	}
+	ta_log_phc_tail(ab, ev, cfg, denied);
+}
+
+/*
+ * A PTP clock's new frequency, as TIME_ADJNTPVAL: old/new in the timex
+ * unit (ppm << 16), then in ppm. "unknown" if no read or write of this
+ * clock was seen since the module was loaded.
+ */
+static void ta_record_phc_freq(const struct ta_event *ev,
+			       const struct ta_config *cfg, bool denied)
+{
+	s64 old_ppb = ta_scaled_ppm_to_ppb(ev->phc.old_freq);
+	s64 new_ppb = ta_scaled_ppm_to_ppb(ev->phc.new_freq);
+	char old[TA_NUM_BUF], new[TA_NUM_BUF], delta[TA_NUM_BUF];
+	struct audit_buffer *ab;
+
+	ab = ta_start(AUDIT_TIME_ADJNTPVAL, GFP_ATOMIC);
+	if (!ab)
+		return;
+	ta_format_ppm(new, sizeof(new), new_ppb);
+	if (ev->phc.old_known) {
+		audit_log_format(ab, "op=phc_freq old=%lld new=%lld",
+				 ev->phc.old_freq, ev->phc.new_freq);
+		ta_format_ppm(old, sizeof(old), old_ppb);
+		ta_format_ppm(delta, sizeof(delta), new_ppb - old_ppb);
+	} else {
+		audit_log_format(ab, "op=phc_freq old=unknown new=%lld",
+				 ev->phc.new_freq);
+		strscpy(old, "unknown", sizeof(old));
+		strscpy(delta, "unknown", sizeof(delta));
+	}
+	audit_log_format(ab,
+			 " old_ppm=%s new_ppm=%s delta_ppm=%s threshold_ppb=%llu",
+			 old, new, delta, cfg->threshold[TIMEAUDIT_CLASS_FREQ]);
+	ta_log_phc_tail(ab, ev, cfg, denied);
+}
+
 /* Called from probe context: GFP_ATOMIC only, never sleeps. */
 void ta_record_event(const struct ta_event *ev, u32 emit,
 		     const struct ta_config *cfg)
@@ -309,7 +416,13 @@ void ta_record_event(const struct ta_event *ev, u32 emit,
 
 	if (emit & BIT(TA_ITEM_DENIED)) {
 		/* A refused step is shown as a step of zero. */
-		if (ev->path != TA_PATH_ADJTIMEX || (ev->modes & ADJ_SETOFFSET))
+		if (ev->path == TA_PATH_PHC && !ev->phc.settime &&
+		    !(ev->modes & ADJ_SETOFFSET))
+			ta_record_phc_freq(ev, cfg, true);
+		else if (ev->path == TA_PATH_PHC)
+			ta_record_phc_step(ev, cfg, true);
+		else if (ev->path != TA_PATH_ADJTIMEX ||
+			 (ev->modes & ADJ_SETOFFSET))
 			ta_record_step(ev, cfg, true);
 		else
 			ta_record_ntp(ev, TA_ITEM_DENIED, cfg);
@@ -319,6 +432,10 @@ void ta_record_event(const struct ta_event *ev, u32 emit,
 		ta_record_rtc(ev, cfg);
 	if (emit & BIT(TA_ITEM_TZ))
 		ta_record_tz(ev, cfg);
+	if (emit & BIT(TA_ITEM_PHC_STEP))
+		ta_record_phc_step(ev, cfg, false);
+	if (emit & BIT(TA_ITEM_PHC_FREQ))
+		ta_record_phc_freq(ev, cfg, false);
 	if (emit & BIT(TA_ITEM_STEP))
 		ta_record_step(ev, cfg, false);
 	for (item = TA_ITEM_OFFSET; item < TA_ITEM_DENIED; item++)
@@ -391,30 +508,6 @@ void ta_record_summary(const struct ta_summary *sum,
 	ta_log_key(ab, cfg);
 	audit_log_format(ab, " res=success");
 	audit_log_end(ab);
-}
-
-/*
- * Values written by a user are untrusted: quote them when they are plain,
- * hex-encode them otherwise, as the audit subsystem does.
- */
-static void ta_log_value(struct audit_buffer *ab, const char *field,
-			 const char *val)
-{
-	size_t len = strnlen(val, 64);
-	size_t i;
-
-	if (len && val[len - 1] == '\n')
-		len--;
-	for (i = 0; i < len; i++)
-		if (!isalnum(val[i]) && !strchr("._:,|-", val[i]))
-			break;
-	if (i == len) {
-		audit_log_format(ab, " %s=\"%.*s\"", field, (int)len, val);
-		return;
-	}
-	audit_log_format(ab, " %s=", field);
-	for (i = 0; i < len; i++)
-		audit_log_format(ab, "%02X", (unsigned char)val[i]);
 }
 
 void ta_record_config(const char *op, const char *param, const char *old_val,

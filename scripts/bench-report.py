@@ -161,6 +161,7 @@ probes = [('do_adjtimex', 'ta_adjtimex_data'), ('NTP core', 'ta_ntp_core_data'),
           ('do_settimeofday64', 'ta_step_data'), ('timekeeping_warp_clock', 'ta_step_data'),
           ('settime check', None), ('do_sys_settimeofday64', 'ta_tz_data'),
           ('rtc_read_time', 'ta_rtc_data'), ('rtc_set_time', 'ta_rtc_data'),
+          ('pc_clock_settime', 'ta_phc_data'), ('pc_clock_adjtime', 'ta_phc_data'),
           ('delete_module', 'ta_unload_data')]
 hdr = 48  # struct kretprobe_instance (rethook_node) on x86-64 6.1
 total = 0
@@ -170,7 +171,7 @@ for name, st in probes:
     sz = sz or 0
     total += maxactive * (sz + hdr)
     rows.append(f'{name} {sz}')
-p(f'- kretprobe instance pools: 9 kretprobes x maxactive {maxactive} '
+p(f'- kretprobe instance pools: {len(probes)} kretprobes x maxactive {maxactive} '
   f'(max(TA_INFLIGHT_SLOTS, 4 x CPUs)) x (data_size + ~{hdr} B instance header); '
   f'data_size per probe (pahole): ' + ', '.join(rows) +
   f'; total about {total / 1024:.0f} KiB before kmalloc rounding')

@@ -4,7 +4,7 @@
 # packages only. Idempotent: installs nothing when everything is present.
 set -eu
 
-PKGS="build-essential bc bison flex cpio kmod xz-utils python3
+PKGS="build-essential bc bison flex cpio kmod xz-utils zstd python3
 linux-headers-amd64 linux-image-amd64 linux-source-6.1
 libelf-dev libssl-dev dwarves sparse cppcheck
 qemu-system-x86 busybox-static auditd debootstrap

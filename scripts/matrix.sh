@@ -183,6 +183,38 @@ get_kernel() {
 	return 1
 }
 
+# get_nic DIR KVER: the release's e1000e driver (qemu's NIC, whose PTP
+# clock ptp_test uses), as /ta-kernel/e1000e.ko: from the installed
+# image's modules, or else from the release's modules package.
+get_nic() {
+	gn_dir=$1 gn_kver=$2
+	gn_out=$gn_dir/ta-kernel/e1000e.ko
+	gn_rel=lib/modules/$gn_kver/kernel/drivers/net/ethernet/intel/e1000e
+	[ -s "$gn_out" ] && return 0
+	gn_src=$(ls "$gn_dir/$gn_rel"/e1000e.ko* 2>/dev/null | head -n 1)
+	if [ -z "$gn_src" ]; then
+		rm -rf "$gn_dir/ta-kernel/m" && mkdir -p "$gn_dir/ta-kernel/m"
+		in_chroot "$gn_dir" sh -c "cd /ta-kernel/m &&
+			apt-get download -o APT::Sandbox::User=root \
+			linux-modules-$gn_kver" \
+			>>"$gn_dir/ta-kernel/download.log" 2>&1 || return 1
+		gn_deb=$(ls "$gn_dir"/ta-kernel/m/*.deb | head -n 1)
+		dpkg-deb --fsys-tarfile "$gn_deb" |
+			tar -x -C "$gn_dir/ta-kernel/m" --wildcards \
+			"*/e1000e/e1000e.ko*" || return 1
+		gn_src=$(find "$gn_dir/ta-kernel/m" -name 'e1000e.ko*' |
+			head -n 1)
+	fi
+	case $gn_src in
+	*.xz) xz -dc "$gn_src" >"$gn_out" ;;
+	*.zst) zstd -qdc "$gn_src" >"$gn_out" ;;
+	*) cp "$gn_src" "$gn_out" ;;
+	esac
+	gn_rc=$?
+	rm -rf "$gn_dir/ta-kernel/m"
+	[ $gn_rc = 0 ] && [ -s "$gn_out" ]
+}
+
 # build_module DIR KVER DEST: the release's gcc, its headers, W=1.
 build_module() {
 	bm_dir=$1 bm_kver=$2 bm_dest=$3
@@ -270,6 +302,12 @@ for rel in $releases; do
 	pkg=$(cat "$dir/ta-kernel/package" 2>/dev/null)
 	tap "$rel: kernel image $kver from $pkg" $rc "$t_kernel s"
 	[ $rc = 0 ] || continue
+	s=$(date +%s)
+	get_nic "$dir" "$kver"
+	rc=$?
+	[ $rc = 0 ] || tail -n 5 "$dir/ta-kernel/download.log" | sed 's/^/# /'
+	tap "$rel: e1000e driver for the PTP clock" $rc "$(($(date +%s) - s)) s"
+	[ $rc = 0 ] || continue
 
 	s=$(date +%s)
 	build_module "$dir" "$kver" "$res"
@@ -285,6 +323,7 @@ for rel in $releases; do
 	[ $rc = 0 ] || continue
 
 	s=$(date +%s)
+	TA_NIC_KO=$dir/ta-kernel/e1000e.ko \
 	selftests/vm/mkinitramfs.sh "$res/initrd.gz" "$res/timeaudit.ko" \
 		"$out/src/userspace/timeauditctl" "$out/tests" &&
 	TA_EXPECT=$out/tests/ORDER selftests/vm/run.sh \

@@ -22,7 +22,7 @@
 #define NOBODY		65534
 #define OUT		"/tmp/ctl.out"
 #define ERR		"/tmp/ctl.err"
-#define ALL_CLASSES	"step,slew,freq,tick,status,tai,denied,drift,rtc,tz"
+#define ALL_CLASSES	"step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp"
 
 static char out[8192], err[8192];
 static char recs[16][TA_REC_MAX];
@@ -133,7 +133,7 @@ static const char *const counter_names[] = {
 	TIMEAUDIT_CNT_RATELIMITED, TIMEAUDIT_CNT_MISSED, "events_step",
 	"events_slew", "events_freq", "events_tick", "events_status",
 	"events_tai", "events_denied", "events_drift", "events_rtc",
-	"events_tz",
+	"events_tz", "events_ptp",
 };
 
 #define NCOUNTERS ARRAY_SIZE(counter_names)
@@ -241,7 +241,7 @@ int main(void)
 			 strstr(out, "\"version\":\"" TIMEAUDIT_VERSION "\"") &&
 			 strstr(out, "\"locked\":false") &&
 			 strstr(out, "\"key\":\"" TIMEAUDIT_DEF_KEY "\"") &&
-			 strstr(out, "\"classes\":[\"step\",\"slew\",\"freq\",\"tick\",\"status\",\"tai\",\"denied\",\"drift\",\"rtc\",\"tz\"]") &&
+			 strstr(out, "\"classes\":[\"step\",\"slew\",\"freq\",\"tick\",\"status\",\"tai\",\"denied\",\"drift\",\"rtc\",\"tz\",\"ptp\"]") &&
 			 strstr(out, "\"thresholds\":{\"step_ns\":1000000,\"slew_ns\":128000000,\"freq_ppb\":10000,\"tick_us\":1,\"tai_s\":1,") &&
 			 strstr(out, "\"rtc_ns\":1000000000") &&
 			 strstr(out, "\"drift_window_s\":600") &&

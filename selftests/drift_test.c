@@ -104,7 +104,7 @@ int main(void)
 
 	/* The drift class can be switched off like any other. */
 	ta_param_write(TIMEAUDIT_PARAM_CLASSES,
-		       "step,slew,freq,tick,status,tai,denied,rtc,tz");
+		       "step,slew,freq,tick,status,tai,denied,rtc,tz,ptp");
 	mark = ta_log_mark_synced();
 	for (i = 0; i < 150; i++)
 		step_ns(900000);

@@ -17,7 +17,7 @@ static const char *probes[] = {
 	"do_adjtimex", "ntp core", "do_settimeofday64",
 	"timekeeping_warp_clock", "security_settime64",
 	"__x64_sys_delete_module", "do_sys_settimeofday64", "rtc_read_time",
-	"rtc_set_time", NULL,
+	"rtc_set_time", "pc_clock_settime", "pc_clock_adjtime", NULL,
 };
 
 /* How many of our probe targets debugfs lists as registered kretprobes. */
@@ -95,8 +95,8 @@ int main(void)
 	ksft_test_result(!ta_read_file(TA_SYSFS "/version", v, sizeof(v)) &&
 			 !strcmp(v, TIMEAUDIT_VERSION),
 			 "version %s in sysfs\n", TIMEAUDIT_VERSION);
-	ksft_test_result(probes_listed() == 9,
-			 "all nine kretprobes registered\n");
+	ksft_test_result(probes_listed() == 11,
+			 "all eleven kretprobes registered\n");
 
 	n = ta_search(mark, "CONFIG_CHANGE", op_load, rec, sizeof(rec));
 	ksft_test_result(n == 1, "one load record (found %d)\n", n);
@@ -106,7 +106,7 @@ int main(void)
 			 ta_field_ll(rec, TIMEAUDIT_PARAM_FREQ) ==
 			 TIMEAUDIT_DEF_FREQ_PPB &&
 			 !ta_field(rec, "classes", v, sizeof(v)) &&
-			 !strcmp(v, "step,slew,freq,tick,status,tai,denied,drift,rtc,tz"),
+			 !strcmp(v, "step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp"),
 			 "load record carries the effective configuration\n");
 	ksft_test_result(ta_counter(TIMEAUDIT_CNT_EMITTED) == 1,
 			 "records_emitted counts the load record\n");

@@ -23,7 +23,7 @@
 #define LOCKER_AUID	4444
 #define UNLOADER_AUID	4445
 #define TAINT_FORCED_RMMOD	(1UL << 7)
-#define ALL_CLASSES	"step,slew,freq,tick,status,tai,denied,drift,rtc,tz"
+#define ALL_CLASSES	"step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp"
 
 static char rec[TA_REC_MAX];
 static char recs[32][TA_REC_MAX];

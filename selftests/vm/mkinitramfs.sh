@@ -7,6 +7,9 @@
 # usage: mkinitramfs.sh OUT.cpio.gz MODULE.ko TIMEAUDITCTL TESTDIR [KUNIT.ko]
 # env:   TA_INSTALL=0 leaves out what "make install" would install (see
 #        the end; install_test checks it)
+#        TA_NIC_KO: the e1000e driver, when the kernel has it as a module
+#        (qemu's NIC: ptp_test uses its PTP clock); default: the one in
+#        this machine's /lib/modules for the module's kernel release
 set -eu
 
 out=$1 ko=$2 ctl=$3 tests=$4 kunit=${5:-}
@@ -63,6 +66,9 @@ for f in demo.sh bench.sh fleet.sh; do
 done
 
 cp "$ko" "$root/ta/timeaudit.ko"
+kver=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
+nic=${TA_NIC_KO:-/lib/modules/$kver/kernel/drivers/net/ethernet/intel/e1000e/e1000e.ko}
+[ -f "$nic" ] && cp "$nic" "$root/ta/e1000e.ko"
 [ -n "$kunit" ] && cp "$kunit" "$root/ta/timeaudit_kunit.ko"
 add_elf "$ctl" /ta/timeauditctl
 for t in "$tests"/* "$tests"/*/*; do
@@ -86,7 +92,6 @@ if [ "${TA_INSTALL:-1}" != 0 ]; then
 	make -s --no-print-directory -C "$here/../.." install-files \
 		DESTDIR="$root" TIMEAUDITCTL="$ctl_abs" >/dev/null
 	add_elf "$ctl_abs" /usr/local/sbin/timeauditctl	# and its libraries
-	kver=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
 	mods=$root/lib/modules/$kver
 	mkdir -p "$mods/extra/kmod"
 	cp "$ko" "$mods/extra/kmod/timeaudit.ko"

@@ -26,7 +26,7 @@ start=$(date +%s)
 timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 \
 	-accel "${TA_ACCEL:-tcg,thread=single}" -cpu "${TA_CPU:-max}" -m "${TA_MEM:-1024}" -smp "${TA_SMP:-2}" \
 	-no-reboot -display none -monitor none -nodefaults \
-	-rtc base=utc \
+	-rtc base=utc -device e1000e \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 audit=1 panic=-1 loglevel=6 $extra" \
 	-serial "file:$console" -serial "file:$results" \

@@ -25,7 +25,9 @@
 
 /*
  * Event classes. Each has a switch in the "classes" parameter and, except
- * for "denied", a threshold parameter.
+ * for "denied", "tz" and "ptp", a threshold parameter of its own. A PTP
+ * clock's steps and frequency changes are judged by the step and freq
+ * thresholds.
  */
 enum timeaudit_class {
 	TIMEAUDIT_CLASS_STEP,	/* realtime stepped: settimeofday, ADJ_SETOFFSET */
@@ -38,12 +40,13 @@ enum timeaudit_class {
 	TIMEAUDIT_CLASS_DRIFT,	/* small changes adding up within a window */
 	TIMEAUDIT_CLASS_RTC,	/* hardware clock written */
 	TIMEAUDIT_CLASS_TZ,	/* kernel timezone changed */
+	TIMEAUDIT_CLASS_PTP,	/* PTP hardware clock set, stepped, retuned */
 	TIMEAUDIT_CLASS_COUNT
 };
 
 #define TIMEAUDIT_CLASS_NAMES \
 	{ "step", "slew", "freq", "tick", "status", "tai", "denied", \
-	  "drift", "rtc", "tz" }
+	  "drift", "rtc", "tz", "ptp" }
 
 /* Sysfs: /sys/module/timeaudit/parameters/<name>, read-write for root. */
 #define TIMEAUDIT_SYSFS_PARAMS		"/sys/module/timeaudit/parameters"

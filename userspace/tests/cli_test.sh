@@ -149,7 +149,7 @@ echo "TAP version 13"
 check "header names extracted" [ -n "$P_STEP" ] && [ -n "$P_LOCKED" ] &&
 	[ -n "$P_RATE" ] && [ -n "$P_FBUD" ] &&
 	[ "$(echo $COUNTERS | wc -w)" -eq 5 ] &&
-	[ "$CLASSES" = "step,slew,freq,tick,status,tai,denied,drift,rtc,tz" ]
+	[ "$CLASSES" = "step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp" ]
 
 # --- options -----------------------------------------------------------------
 run --version

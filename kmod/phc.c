@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PTP hardware clocks (/dev/ptpN). clock_settime() and clock_adjtime() on
+ * a clock file reach pc_clock_settime() and pc_clock_adjtime(), which
+ * check write access and call the driver. A probe cannot read the
+ * driver's clock (some drivers sleep on a bus to do it), so a setting is
+ * recorded as asked, and the frequency is remembered from each read and
+ * write seen: ptp4l and phc2sys read it when they start.
+ */
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/kprobes.h>
+#include <linux/posix-timers.h>
+#include <linux/ptrace.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/time64.h>
+#include <linux/timekeeping.h>
+#include <linux/timex.h>
+
+#include "event.h"
+#include "phc.h"
+#include "probes.h"
+
+#define TA_PHC_CACHE	8
+
+static struct {
+	dev_t dev;
+	bool valid;
+	s64 freq;	/* scaled ppm */
+} ta_phc_seen[TA_PHC_CACHE];
+static DEFINE_RAW_SPINLOCK(ta_phc_lock);
+
+static void ta_phc_remember(dev_t dev, s64 freq)
+{
+	unsigned long flags;
+	int i = MINOR(dev) % TA_PHC_CACHE;
+
+	raw_spin_lock_irqsave(&ta_phc_lock, flags);
+	ta_phc_seen[i].dev = dev;
+	ta_phc_seen[i].valid = true;
+	ta_phc_seen[i].freq = freq;
+	raw_spin_unlock_irqrestore(&ta_phc_lock, flags);
+}
+NOKPROBE_SYMBOL(ta_phc_remember);
+
+static bool ta_phc_recall(dev_t dev, s64 *freq)
+{
+	unsigned long flags;
+	int i = MINOR(dev) % TA_PHC_CACHE;
+	bool ok;
+
+	raw_spin_lock_irqsave(&ta_phc_lock, flags);
+	ok = ta_phc_seen[i].valid && ta_phc_seen[i].dev == dev;
+	if (ok)
+		*freq = ta_phc_seen[i].freq;
+	raw_spin_unlock_irqrestore(&ta_phc_lock, flags);
+	return ok;
+}
+NOKPROBE_SYMBOL(ta_phc_recall);
+
+/*
+ * When, and which clock: the device and the name of the file the caller
+ * opened (the clock id, first argument of both, is made from its fd).
+ */
+static void ta_phc_begin(struct ta_phc_data *d, struct pt_regs *regs)
+{
+	clockid_t id = (clockid_t)regs_get_kernel_argument(regs, 0);
+	struct file *f = fget(clockid_to_fd(id));
+
+	d->real_before = ktime_get_real_ns();
+	d->dev = 0;
+	strscpy(d->name, "unknown", sizeof(d->name));
+	if (!f)
+		return;
+	d->dev = file_inode(f)->i_rdev;
+	snprintf(d->name, sizeof(d->name), "%pD", f);
+	fput(f);
+}
+NOKPROBE_SYMBOL(ta_phc_begin);
+
+static void ta_phc_event(struct kretprobe_instance *ri, struct pt_regs *regs,
+			 const struct ta_phc_data *d, struct ta_event *ev)
+{
+	ev->path = TA_PATH_PHC;
+	ev->result = regs_return_value(regs);
+	ev->modes = d->modes;
+	ev->real_before_ns = d->real_before;
+	ev->caller = get_kretprobe_retaddr(ri);
+	memcpy(ev->phc.name, d->name, sizeof(ev->phc.name));
+	ta_handle_event(ev);
+}
+NOKPROBE_SYMBOL(ta_phc_event);
+
+int ta_phc_settime_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct ta_phc_data *d = (void *)ri->data;
+	const struct timespec64 *ts;
+
+	ts = (const void *)regs_get_kernel_argument(regs, 1);
+	d->new_ns = timespec64_to_ns(ts);
+	d->modes = 0;
+	ta_phc_begin(d, regs);
+	return 0;
+}
+NOKPROBE_SYMBOL(ta_phc_settime_entry);
+
+int ta_phc_settime_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct ta_phc_data *d = (void *)ri->data;
+	struct ta_event ev = {
+		.phc.settime = true,
+		.phc.new_ns = d->new_ns,
+	};
+
+	ta_phc_event(ri, regs, d, &ev);
+	return 0;
+}
+NOKPROBE_SYMBOL(ta_phc_settime_ret);
+
+int ta_phc_adjtime_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct ta_phc_data *d = (void *)ri->data;
+
+	d->tx = (void *)regs_get_kernel_argument(regs, 1);
+	d->modes = READ_ONCE(d->tx->modes);
+	d->freq = d->tx->freq;
+	d->offset_ns = ta_setoffset_ns(d->tx, d->modes);
+	ta_phc_begin(d, regs);
+	return 0;
+}
+NOKPROBE_SYMBOL(ta_phc_adjtime_entry);
+
+int ta_phc_adjtime_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct ta_phc_data *d = (void *)ri->data;
+	struct ta_event ev = {
+		.phc.offset_ns = d->offset_ns,
+		.phc.new_freq = d->freq,
+	};
+	bool freq_set = (d->modes & (ADJ_SETOFFSET | ADJ_FREQUENCY)) ==
+			ADJ_FREQUENCY;
+
+	/* A read answers with the frequency the clock was last dialed to. */
+	if (!d->modes) {
+		if (!regs_return_value(regs) && d->dev)
+			ta_phc_remember(d->dev, d->tx->freq);
+		return 0;
+	}
+	if (freq_set) {
+		ev.phc.old_known = d->dev &&
+				   ta_phc_recall(d->dev, &ev.phc.old_freq);
+		if (!regs_return_value(regs) && d->dev)
+			ta_phc_remember(d->dev, d->freq);
+	}
+	ta_phc_event(ri, regs, d, &ev);
+	return 0;
+}
+NOKPROBE_SYMBOL(ta_phc_adjtime_ret);
