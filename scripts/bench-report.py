@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Turn the BENCH lines of make bench's two VM runs into bench/RESULTS.md.
 
-usage: bench-report.py DIR HOURS ROUNDS CALLS ACCEL MAXACTIVE QEMU_VERSION
+usage: bench-report.py DIR HOURS ROUNDS CALLS ACCEL MAXACTIVE QEMU_VERSION MINUTES
 DIR holds raw.txt (BENCH lines), size.txt (size(1) of the .ko) and
 datasize.txt (pahole sizes of the kretprobes' per-instance data).
 """
@@ -12,11 +12,12 @@ import platform
 import statistics
 import sys
 
-d, hours, rounds, calls, accel, maxactive, qemu = sys.argv[1:8]
-hours, maxactive = int(hours), int(maxactive)
+d, hours, rounds, calls, accel, maxactive, qemu, minutes = sys.argv[1:9]
+hours, maxactive, minutes = int(hours), int(maxactive), int(minutes)
 raw = [l.split() for l in open(os.path.join(d, 'raw.txt'))]
 
 vol, per_hour, events, recall, recs, cost, mem, wall = {}, {}, {}, {}, {}, {}, {}, {}
+chronyd = []
 gkernel = '?'
 for f in raw:
     k = f[1]
@@ -38,6 +39,8 @@ for f in raw:
         mem = {f[i]: int(f[i + 1]) for i in range(2, len(f) - 1, 2)}
     elif k == 'wall':
         wall[f[2]] = int(f[3])
+    elif k == 'chronyd':
+        chronyd.append((int(f[3]), ' '.join(f[4:])))
 
 cpu = '?'
 for l in open('/proc/cpuinfo'):
@@ -46,6 +49,7 @@ for l in open('/proc/cpuinfo'):
         break
 now = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
 injected = {2, 5, 8, 11, 14, 17, 20}
+injected3 = {0, 1, 2, 3, 4}	# minute 0: chronyd's own first step
 out = []
 p = out.append
 
@@ -61,7 +65,9 @@ p('Reproduce with `make bench` (scripts/bench.sh, selftests/vm/bench.sh, '
   'selftests/bench/{trace_replay,call_cost}.c).\n')
 
 names = {'1': f'trace 1: ntpd without kernel discipline, 1 adjtime() slew per s, {hours} h',
-         '2': f'trace 2: kernel discipline, 1 offset+frequency update per 64 s poll, {hours} h'}
+         '2': f'trace 2: kernel discipline, 1 offset+frequency update per 64 s poll, {hours} h',
+         '3': f'trace 3: a real chronyd disciplining the clock every second to a local '
+              f'reference, {minutes} real minutes'}
 
 summary = []
 p('## Record volume\n')
@@ -73,7 +79,7 @@ p('Each trace replayed as fast as the VM allows, once under the stock syscall ru
   '+10 us and back, STA_INS set and cleared, 120 steps of 0.9 ms in a row (salami).\n')
 p('| Trace | Config | Records | Bytes | Syscall events | Recall of injected changes |')
 p('|---|---|---:|---:|---:|---|')
-for t in '12':
+for t in '123':
     s, a = vol.get('stock' + t), vol.get('ta' + t)
     if not s or not a:
         continue
@@ -82,34 +88,47 @@ for t in '12':
     sh = s['shipped_events']
     p(f'| {t} | stock rules as shipped (no clock_adjtime) | '
       f'{"0" if sh == 0 else "(not split)"} | {"0" if sh == 0 else "-"} | {sh:,} | '
-      f'{"0 of 13: glibc sends adjtimex() as clock_adjtime" if sh == 0 else "-"} |')
+      f'{"0 of " + str(recall.get("ta" + t, (0, 0))[1]) + ": glibc sends adjtimex() as clock_adjtime" if sh == 0 else "-"} |')
     fnd, tot = recall.get('ta' + t, (0, 0))
     p(f'| {t} | timeaudit defaults | {a["records"]:,} | {a["bytes"]:,} | - | {fnd} of {tot} |')
-    steady = sum(n for h, n in enumerate(per_hour.get('ta' + t, [])) if h not in injected)
+    quiet = injected3 if t == '3' else injected
+    unit = 'minutes' if t == '3' else 'hours'
+    steady = sum(n for h, n in enumerate(per_hour.get('ta' + t, [])) if h not in quiet)
     ratio = s['records'] / max(a['records'], 1)
     bratio = s['bytes'] / max(a['bytes'], 1)
     summary.append(f'- {names[t]}: stock rules {s["records"]:,} records / {s["bytes"]/1e6:.1f} MB, '
                    f'timeaudit {a["records"]} records / {a["bytes"]/1e3:.1f} KB '
                    f'({ratio:,.0f}x fewer records, {bratio:,.0f}x fewer bytes); '
-                   f'timeaudit records in hours without injected changes: {steady}; '
+                   f'timeaudit records in {unit} without injected changes: {steady}; '
                    f'recall {fnd}/{tot}')
 p('')
-p('Traces: ' + '; '.join(names.values()) + '.')
+p('Traces: ' + '; '.join(names.values()) + '. Trace 3 is counted per minute instead '
+  'of per hour; a second process injects, at the start of minutes 1 to 4: a step of '
+  '+1 s, a step of +1 h (chronyd steps back both), +50 ppm frequency (chronyd sets its '
+  'own again), tick +10 us and back, STA_INS set and cleared; minute 0 holds '
+  "chronyd's own first step (its reference is 5 s ahead), the last minute is quiet.")
 p('The shipped CIS/STIG rule names adjtimex, settimeofday and clock_settime only; '
   "Debian 12's glibc makes adjtimex() a clock_adjtime syscall, so that rule set logs "
   'none of these calls (the "Syscall events" column counts SYSCALL records with key '
   'time-change). Wall time of each replay in the VM (s): '
   + ', '.join(f'{k} {v}' for k, v in sorted(wall.items())) + '.\n')
 p('![records per hour](records.png)\n')
+if chronyd:
+    p("Trace 3, chronyd's own records under timeaudit (besides the injector's): "
+      + '; '.join(f'{n} matching `{c}`' for n, c in chronyd) + '. Per minute, '
+      'stock rules: ' + ' '.join(str(x) for x in per_hour.get('stock3', []))
+      + '; timeaudit: ' + ' '.join(str(x) for x in per_hour.get('ta3', [])) + '.\n')
 
 p('### Injected changes, per run\n')
+if 'ta3' in events:
+    p('Trace 3: ' + ', '.join(f'{e} {r}' for e, r in events['ta3']) + '.\n')
 p('| Change | ' + ' | '.join(f'timeaudit trace {t}' for t in '12' if 'ta' + t in events) + ' |')
 p('|---|' + '---|' * len([t for t in '12' if 'ta' + t in events]))
 evnames = [e for e, _ in events.get('ta1', events.get('ta2', []))]
 for i, e in enumerate(evnames):
     p(f'| {e} | ' + ' | '.join(events['ta' + t][i][1] for t in '12' if 'ta' + t in events) + ' |')
 p('')
-for t in '12':
+for t in '123':
     if recs.get('ta' + t):
         p(f'timeaudit records, trace {t} (cut at 400 characters):\n')
         p('```')

@@ -191,14 +191,15 @@ get_nic() {
 	gn_out=$gn_dir/ta-kernel/e1000e.ko
 	gn_rel=lib/modules/$gn_kver/kernel/drivers/net/ethernet/intel/e1000e
 	[ -s "$gn_out" ] && return 0
-	gn_src=$(ls "$gn_dir/$gn_rel"/e1000e.ko* 2>/dev/null | head -n 1)
+	gn_src=$(find "$gn_dir/$gn_rel" -name 'e1000e.ko*' 2>/dev/null |
+		head -n 1)
 	if [ -z "$gn_src" ]; then
 		rm -rf "$gn_dir/ta-kernel/m" && mkdir -p "$gn_dir/ta-kernel/m"
 		in_chroot "$gn_dir" sh -c "cd /ta-kernel/m &&
 			apt-get download -o APT::Sandbox::User=root \
 			linux-modules-$gn_kver" \
 			>>"$gn_dir/ta-kernel/download.log" 2>&1 || return 1
-		gn_deb=$(ls "$gn_dir"/ta-kernel/m/*.deb | head -n 1)
+		gn_deb=$(find "$gn_dir/ta-kernel/m" -name '*.deb' | head -n 1)
 		dpkg-deb --fsys-tarfile "$gn_deb" |
 			tar -x -C "$gn_dir/ta-kernel/m" --wildcards \
 			"*/e1000e/e1000e.ko*" || return 1

@@ -9,15 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/timex.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "kselftest.h"
+#include "refclock.h"
 #include "ta_lib.h"
 
 #define NSEC 1000000000LL
@@ -109,51 +108,10 @@ static void test_adjtimex_tool(void)
 			 n);
 }
 
-/*
- * chronyd: a step, then a disciplined clock and nothing in the log.
- * Its reference is a SOCK refclock (chrony's gpsd interface) fed by a
- * child that keeps "true time" 5 s ahead of the system clock as it was
- * at the start, on CLOCK_MONOTONIC_RAW: once chronyd has stepped, the offset
- * it sees is zero, whatever the system clock does. One clock in the VM
- * cannot serve as both a wrong and a right reference otherwise.
- */
-#define CHRONY_SOCK	"/tmp/chrony.sock"
-#define SOCK_MAGIC	0x534f434b
-
-struct sock_sample {		/* chrony's refclock_sock.c */
-	struct timeval tv;
-	double offset;
-	int pulse;
-	int leap;
-	int _pad;
-	int magic;
-};
-
+/* chronyd: a step, then a disciplined clock and nothing in the log. */
 static void feed_refclock(void)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct timespec mono0, mono, real;
-	long long true0;
-	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
-
-	strcpy(sa.sun_path, CHRONY_SOCK);
-	/* RAW: the NTP frequency chronyd sets must not move our reference. */
-	clock_gettime(CLOCK_MONOTONIC_RAW, &mono0);
-	true0 = ta_now_ns() + 5 * NSEC;
-	for (;;) {
-		struct sock_sample s = { .magic = SOCK_MAGIC };
-		long long t;
-
-		clock_gettime(CLOCK_MONOTONIC_RAW, &mono);
-		clock_gettime(CLOCK_REALTIME, &real);
-		t = true0 + (mono.tv_sec - mono0.tv_sec) * NSEC +
-		    (mono.tv_nsec - mono0.tv_nsec);
-		s.tv.tv_sec = real.tv_sec;
-		s.tv.tv_usec = real.tv_nsec / 1000;
-		s.offset = (t - (real.tv_sec * NSEC + real.tv_nsec)) / 1e9;
-		sendto(fd, &s, sizeof(s), 0, (struct sockaddr *)&sa, sizeof(sa));
-		usleep(250000);
-	}
+	ta_refclock_feed(5 * NSEC);
 }
 
 static pid_t start_child(void (*fn)(void), const char *cmd)
@@ -185,8 +143,7 @@ static void test_chronyd(void)
 
 	f = fopen("/tmp/chrony.conf", "w");
 	if (f) {
-		fputs("refclock SOCK " CHRONY_SOCK " refid TEST poll 0\n"
-		      "makestep 1 -1\ncmdport 0\nport 0\n"
+		fputs(TA_REFCLOCK_CONF "makestep 1 -1\ncmdport 0\nport 0\n"
 		      "pidfile /tmp/chronyd.pid\n", f);
 		fclose(f);
 	}

@@ -20,12 +20,27 @@
  * At the start of every simulated hour H (and H=24 at the end) it runs
  * "auditctl -m ta-bench-hour=H", so the log can be cut per hour.
  *
- * usage: trace_replay 1|2 [days_fraction_hours]
+ *   trace 3: a real chronyd for MINUTES real minutes, disciplining the
+ *            clock every second to a local reference clock 5 s ahead
+ *            (refclock.h): it steps once at start. This program injects
+ *            changes as another process would, at the start of the
+ *            minute shown, and marks minutes as it marks hours:
+ *            01m step +1 s, 02m step +1 h (chronyd steps back both),
+ *            03m frequency +50 ppm (chronyd sets its own again),
+ *            04m tick +10 us and back, STA_INS set and cleared.
+ *
+ * usage: trace_replay 1|2 [hours]
+ *        trace_replay 3 [minutes]
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/timex.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../refclock.h"
 
 static long calls, failed;
 
@@ -104,6 +119,72 @@ static void inject(int hour)
 	}
 }
 
+static void inject_chrony(int minute)
+{
+	struct timex tx = { .modes = 0 };
+
+	switch (minute) {
+	case 1: step_ns(1000000000LL); break;
+	case 2: step_ns(3600000000000LL); break;
+	case 3:
+		adjtimex(&tx);
+		set_freq(tx.freq + (50L << 16));
+		break;
+	case 4:
+		set_tick(10010); set_tick(10000);
+		set_status(STA_INS, 0); set_status(0, STA_INS);
+		break;
+	}
+}
+
+static pid_t spawn_chronyd(void)
+{
+	FILE *f = fopen("/tmp/chrony-bench.conf", "w");
+	pid_t pid;
+
+	if (!f)
+		return -1;
+	fputs(TA_REFCLOCK_CONF "makestep 1 -1\ncmdport 0\nport 0\n"
+	      "pidfile /tmp/chronyd-bench.pid\n", f);
+	fclose(f);
+	unlink(TA_REFCLOCK_SOCK);
+	pid = fork();
+	if (!pid) {
+		if (!freopen("/tmp/chronyd-bench.log", "w", stderr))
+			_exit(126);
+		execlp("chronyd", "chronyd", "-d", "-u", "root", "-f",
+		       "/tmp/chrony-bench.conf", (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int chrony_trace(int minutes)
+{
+	pid_t chronyd, feeder;
+	int m;
+
+	mark(0);
+	chronyd = spawn_chronyd();
+	sleep(1);	/* chronyd creates the socket */
+	feeder = fork();
+	if (!feeder)
+		ta_refclock_feed(5000000000LL);
+	for (m = 1; m <= minutes; m++) {
+		sleep(60);
+		mark(m);
+		if (m < minutes)
+			inject_chrony(m);
+	}
+	kill(feeder, SIGTERM);
+	kill(chronyd, SIGTERM);
+	waitpid(feeder, NULL, 0);
+	waitpid(chronyd, NULL, 0);
+	printf("trace 3: chronyd %d min, %ld injected calls, %ld failed\n",
+	       minutes, calls, failed);
+	return chronyd < 0 || feeder < 0 || failed != 0;
+}
+
 int main(int argc, char **argv)
 {
 	int trace = argc > 1 ? atoi(argv[1]) : 1;
@@ -111,6 +192,8 @@ int main(int argc, char **argv)
 	long s, end = hours * 3600L;
 	struct timex tx;
 
+	if (trace == 3)
+		return chrony_trace(argc > 2 ? atoi(argv[2]) : 6);
 	mark(0);
 	if (trace == 2) {
 		base_freq = 3L << 16;

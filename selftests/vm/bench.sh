@@ -5,7 +5,8 @@
 #   under the stock syscall rules, then under timeaudit; count what auditd
 #   writes, per simulated hour, and check that timeaudit recorded every
 #   injected change with the right value (trace 2 runs at 3 ppm: +50 ppm
-#   is new_ppm=53.000).
+#   is new_ppm=53.000). Trace 3 runs a real chronyd for
+#   timeaudit.minutes (default 6) real minutes, counted per minute.
 # timeaudit.bench=cost: guest ns per clock call (boot with -icount shift=0
 #   -smp 1) under no module/no rules, timeaudit, and the stock rules,
 #   rounds interleaved.
@@ -16,7 +17,9 @@ phase=$(sed -n 's/.*timeaudit.bench=\([a-z]*\).*/\1/p' /proc/cmdline)
 rounds=$(sed -n 's/.*timeaudit.rounds=\([0-9]*\).*/\1/p' /proc/cmdline)
 hours=$(sed -n 's/.*timeaudit.hours=\([0-9]*\).*/\1/p' /proc/cmdline)
 ncalls=$(sed -n 's/.*timeaudit.calls=\([0-9]*\).*/\1/p' /proc/cmdline)
+minutes=$(sed -n 's/.*timeaudit.minutes=\([0-9]*\).*/\1/p' /proc/cmdline)
 rounds=${rounds:-5} hours=${hours:-24} ncalls=${ncalls:-1000}
+minutes=${minutes:-6}
 T=/ta/tests/bench
 
 stock_rules() {
@@ -53,8 +56,8 @@ wait_marker() {
 
 # Count the records, bytes and per-hour records between marker 0 and the
 # end marker (the markers themselves and auditd's own records excluded).
-count() {	# run-name
-	awk -v run="$1" -v H="$hours" '
+count() {	# run-name hours
+	awk -v run="$1" -v H="$2" '
 	/ta-bench-hour=/ { h = $0; sub(/.*ta-bench-hour=/, "", h); h += 0; started = 1; next }
 	!started || h >= H { next }
 	/^type=DAEMON_/ { next }
@@ -71,19 +74,21 @@ count() {	# run-name
 	}' $log
 }
 
+# One injected change: recorded (in $f) with the right value, or not.
+chk() {	# run-name, ERE, change-name
+	total=$((total + 1))
+	if grep -Eq "$2" "$f"; then
+		found=$((found + 1)); echo "BENCH event $1 $3 found"
+	else
+		echo "BENCH event $1 $3 missed"
+	fi
+}
+
 # Did timeaudit record each injected change with the right value?
 recall() {	# run-name
 	f=/tmp/ta-$1.log
 	cp $log "$f"
 	found=0 total=0
-	chk() {	# name, ERE
-		total=$((total + 1))
-		if grep -Eq "$2" "$f"; then
-			found=$((found + 1)); echo "BENCH event $1 $3 found"
-		else
-			echo "BENCH event $1 $3 missed"
-		fi
-	}
 	run=$1
 	chk "$run" '^type=TIME_INJOFFSET.* delta_ns=1000000 .*class=step' step+1ms
 	chk "$run" '^type=TIME_INJOFFSET.* delta_ns=-1000000 .*class=step' step-1ms
@@ -98,6 +103,33 @@ recall() {	# run-name
 	chk "$run" '^type=TIME_ADJNTPVAL.*op=status .* new_flags=[^ ]*INS' leap_set
 	chk "$run" '^type=TIME_ADJNTPVAL.*op=status .* old_flags=[^ ]*INS' leap_clear
 	chk "$run" '^type=TIME_INJOFFSET.* delta_ns=10[0-9]{7} .*class=drift' salami_drift
+	recall_end
+}
+
+# Trace 3: what this VM's injector did, and what chronyd did about it.
+recall3() {	# run-name
+	f=/tmp/ta-$1.log
+	cp $log "$f"
+	found=0 total=0
+	run=$1
+	inj='.*comm="trace_replay"'
+	chk "$run" "^type=TIME_INJOFFSET.* delta_ns=1000000000 .*class=step$inj" step+1s
+	chk "$run" "^type=TIME_INJOFFSET.* delta_ns=3600000000000 .*class=step$inj" step+1h
+	chk "$run" "^type=TIME_ADJNTPVAL.*op=freq .* delta_ppm=50\\.000 .*class=freq$inj" freq+50ppm
+	chk "$run" "^type=TIME_ADJNTPVAL.*op=tick .* delta_us=10 .*class=tick$inj" tick+10us
+	chk "$run" "^type=TIME_ADJNTPVAL.*op=tick .* delta_us=-10 .*class=tick$inj" tick-10us
+	chk "$run" "^type=TIME_ADJNTPVAL.*op=status .* new_flags=[^ ]*INS$inj" leap_set
+	chk "$run" "^type=TIME_ADJNTPVAL.*op=status .* old_flags=[^ ]*INS$inj" leap_clear
+	recall_end
+	# chronyd's own: its first step (~5 s), and stepping back 1 s and 1 h.
+	for c in 'delta_ns=[45][0-9]{9} .*class=step' \
+		 'delta_ns=-[0-9]{10} .*class=step' \
+		 'delta_ns=-36[0-9]{11} .*class=step'; do
+		echo "BENCH chronyd $run $(grep -Ec "^type=TIME_INJOFFSET.*$c.*comm=\"chronyd\"" "$f") $c"
+	done
+}
+
+recall_end() {
 	echo "BENCH recall $run $found $total"
 	# The records themselves, for RESULTS.md and whoever checks.
 	grep -E '^type=TIME_(INJOFFSET|ADJNTPVAL)' "$f" | tr '\035' ' ' |
@@ -115,7 +147,7 @@ volume() {
 		wait_marker "$hours"
 		echo "BENCH wall stock$tr $(($(date +%s) - t0))"
 		auditctl -D >/dev/null
-		count stock$tr
+		count stock$tr "$hours"
 
 		fresh_log
 		insmod /ta/timeaudit.ko
@@ -123,9 +155,25 @@ volume() {
 		$T/trace_replay $tr "$hours"
 		wait_marker "$hours"
 		echo "BENCH wall ta$tr $(($(date +%s) - t0))"
-		count ta$tr
+		count ta$tr "$hours"
 		recall ta$tr
 		rmmod timeaudit
+	done
+	chrony
+}
+
+# Trace 3: a real chronyd, minutes counted as the other traces' hours.
+chrony() {
+	for cfg in stock ta; do
+		fresh_log
+		if [ $cfg = stock ]; then stock_rules; else insmod /ta/timeaudit.ko; fi
+		t0=$(date +%s)
+		$T/trace_replay 3 "$minutes"
+		wait_marker "$minutes"
+		echo "BENCH wall ${cfg}3 $(($(date +%s) - t0))"
+		auditctl -D >/dev/null
+		count ${cfg}3 "$minutes"
+		if [ $cfg = ta ]; then recall3 ta3; rmmod timeaudit; fi
 	done
 }
 
