@@ -9,6 +9,7 @@
  */
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/hardirq.h>
 #include <linux/kprobes.h>
 #include <linux/posix-timers.h>
 #include <linux/ptrace.h>
@@ -31,33 +32,30 @@ static struct {
 } ta_phc_seen[TA_PHC_CACHE];
 static DEFINE_RAW_SPINLOCK(ta_phc_lock);
 
-static void ta_phc_remember(dev_t dev, s64 freq)
+/*
+ * The frequency last seen for @dev into *@old (false if none), and, if
+ * @set, @freq in its place: in one step, so that two writers at once
+ * each compare with what the other left.
+ */
+static bool ta_phc_exchange(dev_t dev, bool set, s64 freq, s64 *old)
 {
 	unsigned long flags;
 	int i = MINOR(dev) % TA_PHC_CACHE;
+	bool known;
 
 	raw_spin_lock_irqsave(&ta_phc_lock, flags);
-	ta_phc_seen[i].dev = dev;
-	ta_phc_seen[i].valid = true;
-	ta_phc_seen[i].freq = freq;
+	known = ta_phc_seen[i].valid && ta_phc_seen[i].dev == dev;
+	if (known)
+		*old = ta_phc_seen[i].freq;
+	if (set) {
+		ta_phc_seen[i].dev = dev;
+		ta_phc_seen[i].valid = true;
+		ta_phc_seen[i].freq = freq;
+	}
 	raw_spin_unlock_irqrestore(&ta_phc_lock, flags);
+	return known;
 }
-NOKPROBE_SYMBOL(ta_phc_remember);
-
-static bool ta_phc_recall(dev_t dev, s64 *freq)
-{
-	unsigned long flags;
-	int i = MINOR(dev) % TA_PHC_CACHE;
-	bool ok;
-
-	raw_spin_lock_irqsave(&ta_phc_lock, flags);
-	ok = ta_phc_seen[i].valid && ta_phc_seen[i].dev == dev;
-	if (ok)
-		*freq = ta_phc_seen[i].freq;
-	raw_spin_unlock_irqrestore(&ta_phc_lock, flags);
-	return ok;
-}
-NOKPROBE_SYMBOL(ta_phc_recall);
+NOKPROBE_SYMBOL(ta_phc_exchange);
 
 /*
  * When, and which clock: the device and the name of the file the caller
@@ -66,11 +64,19 @@ NOKPROBE_SYMBOL(ta_phc_recall);
 static void ta_phc_begin(struct ta_phc_data *d, struct pt_regs *regs)
 {
 	clockid_t id = (clockid_t)regs_get_kernel_argument(regs, 0);
-	struct file *f = fget(clockid_to_fd(id));
+	struct file *f;
 
 	d->real_before = ktime_get_real_ns();
 	d->dev = 0;
 	strscpy(d->name, "unknown", sizeof(d->name));
+	/*
+	 * An int3 kprobe runs as an NMI, where a last fput() (the fd closed
+	 * meanwhile by another thread) must not queue its work. Debian's
+	 * kernels put entry probes on ftrace, in the caller's context.
+	 */
+	if (in_nmi())
+		return;
+	f = fget(clockid_to_fd(id));
 	if (!f)
 		return;
 	d->dev = file_inode(f)->i_rdev;
@@ -123,7 +129,7 @@ int ta_phc_adjtime_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct ta_phc_data *d = (void *)ri->data;
 
 	d->tx = (void *)regs_get_kernel_argument(regs, 1);
-	d->modes = READ_ONCE(d->tx->modes);
+	d->modes = d->tx->modes;
 	d->freq = d->tx->freq;
 	d->offset_ns = ta_setoffset_ns(d->tx, d->modes);
 	ta_phc_begin(d, regs);
@@ -140,19 +146,18 @@ int ta_phc_adjtime_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	};
 	bool freq_set = (d->modes & (ADJ_SETOFFSET | ADJ_FREQUENCY)) ==
 			ADJ_FREQUENCY;
+	bool ok = !regs_return_value(regs);
 
 	/* A read answers with the frequency the clock was last dialed to. */
 	if (!d->modes) {
-		if (!regs_return_value(regs) && d->dev)
-			ta_phc_remember(d->dev, d->tx->freq);
+		if (ok && d->dev)
+			ta_phc_exchange(d->dev, true, d->tx->freq,
+					&ev.phc.old_freq);
 		return 0;
 	}
-	if (freq_set) {
-		ev.phc.old_known = d->dev &&
-				   ta_phc_recall(d->dev, &ev.phc.old_freq);
-		if (!regs_return_value(regs) && d->dev)
-			ta_phc_remember(d->dev, d->freq);
-	}
+	if (freq_set && d->dev)
+		ev.phc.old_known = ta_phc_exchange(d->dev, ok, d->freq,
+						   &ev.phc.old_freq);
 	ta_phc_event(ri, regs, d, &ev);
 	return 0;
 }

@@ -46,11 +46,15 @@ s64 ta_freq_to_ppb(s64 raw)
 	return raw >> 32;
 }
 
-/* timex.freq is ppm << 16, and * 1000 >> 16 is * 125 >> 13; saturated. */
+/*
+ * timex.freq is ppm << 16, and * 1000 >> 16 is * 125 >> 13: rounded as
+ * the PTP core's scaled_ppm_to_ppb() does, what a driver is asked for;
+ * saturated.
+ */
 s64 ta_scaled_ppm_to_ppb(s64 scaled)
 {
-	scaled = clamp_t(s64, scaled, S64_MIN / 125, S64_MAX / 125);
-	return (scaled * 125) >> 13;
+	scaled = clamp_t(s64, scaled, S64_MIN / 125, S64_MAX / 125 - 1);
+	return ((scaled + 1) * 125) >> 13;
 }
 
 /* time_offset is ns << 32 divided by NTP_INTERVAL_FREQ (HZ). */

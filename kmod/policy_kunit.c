@@ -173,6 +173,9 @@ static void ta_test_units(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ta_scaled_ppm_to_ppb(10LL << 16), 10000LL);
 	KUNIT_EXPECT_EQ(test, ta_scaled_ppm_to_ppb(-(1LL << 16)), -1000LL);
 	KUNIT_EXPECT_EQ(test, ta_scaled_ppm_to_ppb(0), 0LL);
+	/* rounded as the PTP core's scaled_ppm_to_ppb() */
+	KUNIT_EXPECT_EQ(test, ta_scaled_ppm_to_ppb(-1), 0LL);
+	KUNIT_EXPECT_EQ(test, ta_scaled_ppm_to_ppb(65535), 1000LL);
 	KUNIT_EXPECT_EQ(test, ta_scaled_ppm_to_ppb(S64_MAX),
 			ta_scaled_ppm_to_ppb(S64_MAX / 125));
 	KUNIT_EXPECT_LT(test, ta_scaled_ppm_to_ppb(S64_MIN), 0LL);

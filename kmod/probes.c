@@ -2,8 +2,9 @@
 /*
  * With phc.c, the only files that know kprobes. Entry handlers snapshot
  * the "before" state into per-instance data; return handlers build a
- * struct ta_event and hand it on. Handlers run with preemption disabled: no sleeping, no
- * allocation, and nothing but copies inside the NTP core's locked section.
+ * struct ta_event and hand it on. Handlers run with preemption disabled:
+ * no sleeping, no allocation, and nothing but copies inside the NTP
+ * core's locked section.
  *
  * Offsets are measured as CLOCK_REALTIME - CLOCK_MONOTONIC before and
  * after the call, so the step is exact whatever time the call took.
@@ -13,9 +14,11 @@
 #include <linux/cpumask.h>
 #include <linux/fcntl.h>
 #include <linux/kprobes.h>
+#include <linux/minmax.h>
 #include <linux/ptrace.h>
 #include <linux/rtc.h>
 #include <linux/string.h>
+#include <linux/time64.h>
 #include <linux/timekeeping.h>
 #include <linux/timex.h>
 #include <linux/uaccess.h>
@@ -48,13 +51,26 @@ struct ta_adjtimex_data {
 	s64 real_before;
 };
 
-/* The step an ADJ_SETOFFSET request asks for, in ns; else 0. */
+/*
+ * The step an ADJ_SETOFFSET request asks for, in ns; else 0. Saturated:
+ * a refused request is recorded as asked, and nothing checked it yet.
+ */
 s64 ta_setoffset_ns(const struct __kernel_timex *txc, u32 modes)
 {
+	s64 sec, frac;
+
 	if (!(modes & ADJ_SETOFFSET))
 		return 0;
-	return txc->time.tv_sec * NSEC_PER_SEC +
-	       txc->time.tv_usec * (modes & ADJ_NANO ? 1 : NSEC_PER_USEC);
+	/* Within +-(KTIME_SEC_MAX - 1) s and +-1 s more, an s64 holds it. */
+	sec = clamp_t(s64, txc->time.tv_sec, 1 - KTIME_SEC_MAX,
+		      KTIME_SEC_MAX - 1);
+	if (modes & ADJ_NANO)
+		frac = clamp_t(s64, txc->time.tv_usec, -(s64)NSEC_PER_SEC,
+			       (s64)NSEC_PER_SEC);
+	else
+		frac = clamp_t(s64, txc->time.tv_usec, -(s64)USEC_PER_SEC,
+			       (s64)USEC_PER_SEC) * NSEC_PER_USEC;
+	return sec * NSEC_PER_SEC + frac;
 }
 NOKPROBE_SYMBOL(ta_setoffset_ns);
 

@@ -151,12 +151,13 @@ static void ta_log_tail(struct audit_buffer *ab, const struct ta_config *cfg,
  * hex-encode them otherwise, as the audit subsystem does.
  */
 static void ta_log_value(struct audit_buffer *ab, const char *field,
-			 const char *val)
+			 const char *val, bool sysfs)
 {
 	size_t len = strnlen(val, 64);
 	size_t i;
 
-	if (len && val[len - 1] == '\n')
+	/* A sysfs write may end in one newline; a file name keeps it. */
+	if (sysfs && len && val[len - 1] == '\n')
 		len--;
 	for (i = 0; i < len; i++)
 		if (!isalnum(val[i]) && !strchr("._:,|-", val[i]))
@@ -331,7 +332,7 @@ static void ta_log_phc_tail(struct audit_buffer *ab, const struct ta_event *ev,
 			    const struct ta_config *cfg, bool denied)
 {
 	audit_log_format(ab, " class=%s via=phc", denied ? "denied" : "ptp");
-	ta_log_value(ab, "clock", ev->phc.name);
+	ta_log_value(ab, "clock", ev->phc.name, false);
 	if (ev->modes)
 		audit_log_format(ab, " modes=0x%x", ev->modes);
 	ta_log_entry(ab, ev->caller);
@@ -390,6 +391,12 @@ static void ta_record_phc_freq(const struct ta_event *ev,
 	ab = ta_start(AUDIT_TIME_ADJNTPVAL, GFP_ATOMIC);
 	if (!ab)
 		return;
+	if (denied && !(ev->modes & ADJ_FREQUENCY)) {
+		/* Refused before it was read: only the modes tell what. */
+		audit_log_format(ab, "op=denied old=0 new=0");
+		ta_log_phc_tail(ab, ev, cfg, denied);
+		return;
+	}
 	ta_format_ppm(new, sizeof(new), new_ppb);
 	if (ev->phc.old_known) {
 		audit_log_format(ab, "op=phc_freq old=%lld new=%lld",
@@ -521,8 +528,8 @@ void ta_record_config(const char *op, const char *param, const char *old_val,
 	audit_log_format(ab, "op=%s module=%s param=%s", op, TIMEAUDIT_NAME,
 			 param);
 	if (old_val)
-		ta_log_value(ab, "old", old_val);
-	ta_log_value(ab, "new", new_val);
+		ta_log_value(ab, "old", old_val, true);
+	ta_log_value(ab, "new", new_val, true);
 	ta_log_tail(ab, cfg, err, true);
 	audit_log_end(ab);
 }

@@ -103,7 +103,7 @@ int main(void)
 	int fd, ro, n, err;
 
 	ksft_print_header();
-	ksft_set_plan(14);
+	ksft_set_plan(15);
 	find_phc();
 	snprintf(pid_needle, sizeof(pid_needle), " pid=%d ", getpid());
 	ksft_test_result(ta_module_load(NULL) == 0, "module loaded\n");
@@ -197,6 +197,18 @@ int main(void)
 	ksft_test_result(err == -EACCES && n == 1 &&
 			 strstr(rec, "op=phc_freq ") && strstr(rec, " res=failed"),
 			 "frequency write on a read-only %s: one denied record (%d)\n",
+			 PHC, n);
+	mark = ta_log_mark_synced();
+	{
+		struct timex tx = { .modes = ADJ_STATUS };
+
+		err = clock_adjtime(FD_TO_CLOCKID(ro), &tx) < 0 ? -errno : 0;
+	}
+	n = phc_recs(mark, "TIME_ADJNTPVAL", "class=denied ");
+	ksft_test_result(err == -EACCES && n == 1 &&
+			 strstr(rec, "op=denied old=0 new=0 ") &&
+			 strstr(rec, " modes=0x10 "),
+			 "ADJ_STATUS on a read-only %s: one op=denied record (%d)\n",
 			 PHC, n);
 	close(ro);
 
