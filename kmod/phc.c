@@ -13,7 +13,6 @@
 #include <linux/kprobes.h>
 #include <linux/posix-timers.h>
 #include <linux/ptrace.h>
-#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/time64.h>
 #include <linux/timekeeping.h>
@@ -22,38 +21,22 @@
 #include "event.h"
 #include "phc.h"
 #include "probes.h"
+#include "seen.h"
 
 #define TA_PHC_CACHE	8
 
-static struct {
-	dev_t dev;
-	bool valid;
-	s64 freq;	/* scaled ppm */
-} ta_phc_seen[TA_PHC_CACHE];
-static DEFINE_RAW_SPINLOCK(ta_phc_lock);
+static struct ta_seen ta_phc_seen[TA_PHC_CACHE];	/* val[0]: scaled ppm */
 
-/*
- * The frequency last seen for @dev into *@old (false if none), and, if
- * @set, @freq in its place: in one step, so that two writers at once
- * each compare with what the other left.
- */
+/* The frequency last seen of @dev into *@old, and @freq in its place. */
 static bool ta_phc_exchange(dev_t dev, bool set, s64 freq, s64 *old)
 {
-	unsigned long flags;
-	int i = MINOR(dev) % TA_PHC_CACHE;
-	bool known;
+	s64 val[2] = { freq }, prev[2];
 
-	raw_spin_lock_irqsave(&ta_phc_lock, flags);
-	known = ta_phc_seen[i].valid && ta_phc_seen[i].dev == dev;
-	if (known)
-		*old = ta_phc_seen[i].freq;
-	if (set) {
-		ta_phc_seen[i].dev = dev;
-		ta_phc_seen[i].valid = true;
-		ta_phc_seen[i].freq = freq;
-	}
-	raw_spin_unlock_irqrestore(&ta_phc_lock, flags);
-	return known;
+	if (!ta_seen_exchange(ta_phc_seen, TA_PHC_CACHE, dev,
+			      set ? val : NULL, prev))
+		return false;
+	*old = prev[0];
+	return true;
 }
 NOKPROBE_SYMBOL(ta_phc_exchange);
 

@@ -32,6 +32,7 @@
 #include "phc.h"
 #include "probes.h"
 #include "record.h"
+#include "seen.h"
 
 static atomic64_t ta_inflight_misses;
 
@@ -305,47 +306,14 @@ NOKPROBE_SYMBOL(ta_tz_ret);
 /*
  * The old RTC time cannot be read from a probe (rtc_read_time sleeps),
  * but writers such as hwclock read it first: remember the last reading
- * of each RTC with the system time it was taken at.
+ * of each RTC with the CLOCK_MONOTONIC time it was taken at (an RTC
+ * ticks on whatever the system does), and carry it forward.
  */
 #define TA_RTC_CACHE	4
 
-static struct {
-	int id;
-	bool valid;
-	s64 rtc_ns, mono_ns;	/* an RTC ticks on whatever the system does */
-} ta_rtc_seen[TA_RTC_CACHE];
-static DEFINE_RAW_SPINLOCK(ta_rtc_lock);
+enum { TA_RTC_TIME, TA_RTC_MONO };
 
-static void ta_rtc_remember(int id, s64 rtc_ns, s64 mono_ns)
-{
-	unsigned long flags;
-	int i = id % TA_RTC_CACHE;
-
-	raw_spin_lock_irqsave(&ta_rtc_lock, flags);
-	ta_rtc_seen[i].id = id;
-	ta_rtc_seen[i].valid = true;
-	ta_rtc_seen[i].rtc_ns = rtc_ns;
-	ta_rtc_seen[i].mono_ns = mono_ns;
-	raw_spin_unlock_irqrestore(&ta_rtc_lock, flags);
-}
-NOKPROBE_SYMBOL(ta_rtc_remember);
-
-/* The RTC's time now, carried forward from the last reading; or false. */
-static bool ta_rtc_recall(int id, s64 mono_ns, s64 *rtc_ns)
-{
-	unsigned long flags;
-	int i = id % TA_RTC_CACHE;
-	bool ok;
-
-	raw_spin_lock_irqsave(&ta_rtc_lock, flags);
-	ok = ta_rtc_seen[i].valid && ta_rtc_seen[i].id == id;
-	if (ok)
-		*rtc_ns = ta_rtc_seen[i].rtc_ns + mono_ns -
-			  ta_rtc_seen[i].mono_ns;
-	raw_spin_unlock_irqrestore(&ta_rtc_lock, flags);
-	return ok;
-}
-NOKPROBE_SYMBOL(ta_rtc_recall);
+static struct ta_seen ta_rtc_seen[TA_RTC_CACHE];
 
 struct ta_rtc_data {
 	int id;
@@ -370,10 +338,13 @@ static int ta_rtc_read_ret(struct kretprobe_instance *ri,
 			   struct pt_regs *regs)
 {
 	struct ta_rtc_data *d = (void *)ri->data;
+	s64 seen[2], old[2];
 
-	if (!regs_return_value(regs))
-		ta_rtc_remember(d->id, rtc_tm_to_time64(d->tm) * NSEC_PER_SEC,
-				ktime_get_ns());
+	if (regs_return_value(regs))
+		return 0;
+	seen[TA_RTC_TIME] = rtc_tm_to_time64(d->tm) * NSEC_PER_SEC;
+	seen[TA_RTC_MONO] = ktime_get_ns();
+	ta_seen_exchange(ta_rtc_seen, TA_RTC_CACHE, d->id, seen, old);
 	return 0;
 }
 NOKPROBE_SYMBOL(ta_rtc_read_ret);
@@ -408,9 +379,13 @@ static int ta_rtc_set_ret(struct kretprobe_instance *ri,
 		},
 	};
 
-	ev.rtc.old_known = ta_rtc_recall(d->id, d->mono, &ev.rtc.old_ns);
-	if (ev.result >= 0)
-		ta_rtc_remember(d->id, ev.rtc.new_ns, d->mono);
+	s64 seen[2] = { [TA_RTC_TIME] = ev.rtc.new_ns, [TA_RTC_MONO] = d->mono };
+	s64 old[2];
+
+	ev.rtc.old_known = ta_seen_exchange(ta_rtc_seen, TA_RTC_CACHE, d->id,
+					    ev.result >= 0 ? seen : NULL, old);
+	if (ev.rtc.old_known)
+		ev.rtc.old_ns = old[TA_RTC_TIME] + d->mono - old[TA_RTC_MONO];
 	ta_handle_event(&ev);
 	return 0;
 }

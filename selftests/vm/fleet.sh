@@ -17,26 +17,19 @@ t() { # t DESC CMD...
 	n=$((n + 1))
 	if "$@"; then echo "ok $n - $d"; else echo "not ok $n - $d"; fail=1; fi
 }
-# until10 CMD...: up to 10 s for CMD to succeed
-until10() {
-	i=0
+# within SECONDS CMD...: up to SECONDS s for CMD to succeed
+within() {
+	w_i=0 w_max=$(($1 * 10))
+	shift
 	until "$@"; do
-		i=$((i + 1))
-		[ $i -gt 100 ] && { echo "# timed out: $*"; return 1; }
+		w_i=$((w_i + 1))
+		[ $w_i -gt $w_max ] && { echo "# timed out: $*"; return 1; }
 		sleep 0.1
 	done
 }
+until10() { within 10 "$@"; }
 # wait_for PATTERN FILE: an extended regex shows up in FILE
 wait_for() { until10 grep -Eq "$1" "$2"; }
-# until60 CMD...: up to 60 s for CMD to succeed
-until60() {
-	i=0
-	until "$@"; do
-		i=$((i + 1))
-		[ $i -gt 600 ] && { echo "# timed out: $*"; return 1; }
-		sleep 0.1
-	done
-}
 # port 60 (0x3C) in state LISTEN (0A)
 listening() { cat /proc/net/tcp /proc/net/tcp6 2>/dev/null |
 	grep -Eq ':003C [0-9A-F]+:[0-9A-F]+ 0A'; }
@@ -162,7 +155,7 @@ t "none arrives before the client's next event (audisp-remote 3.0.9)" \
 s0=$(date +%s)
 auditctl -m "timeaudit fleet selftest: collector is back" 2>/dev/null
 t "all $out outage records arrive with node= after the next event" \
-	until60 arrived
+	within 60 arrived
 echo "# outage records arrived $(($(date +%s) - s0)) s after the next event"
 t "frequency values kept (150, 250, 75 ppm)" sh -c "
 	grep -Eq '^node=timeaudit-vm type=TIME_ADJNTPVAL .* new_ppm=150.000 .*class=freq' $col &&
