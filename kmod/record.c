@@ -75,6 +75,8 @@ static const struct {
 	{ __NR_settimeofday, false, "settimeofday" },
 	{ __NR_clock_settime, false, "clock_settime" },
 	{ __NR_clock_adjtime, false, "clock_adjtime" },
+	/* RTC_SET_TIME on /dev/rtcN (hwclock --systohc) */
+	{ __NR_ioctl, false, "ioctl" },
 	{ __NR_ia32_stime, true, "stime" },
 	{ __NR_ia32_settimeofday, true, "settimeofday" },
 	{ __NR_ia32_adjtimex, true, "adjtimex" },
@@ -82,6 +84,7 @@ static const struct {
 	{ __NR_ia32_clock_adjtime, true, "clock_adjtime" },
 	{ __NR_ia32_clock_settime64, true, "clock_settime64" },
 	{ __NR_ia32_clock_adjtime64, true, "clock_adjtime64" },
+	{ __NR_ia32_ioctl, true, "ioctl" },
 };
 
 static const char *ta_syscall_name(bool compat, int nr)

@@ -59,7 +59,7 @@ int main(void)
 	int n;
 
 	ksft_print_header();
-	ksft_set_plan(7);
+	ksft_set_plan(8);
 	ksft_test_result(ta_module_load(NULL) == 0, "module loaded\n");
 
 	/* Align the RTC first, then move the system clock 100 s ahead. */
@@ -76,6 +76,9 @@ int main(void)
 	ksft_test_result(llabs(ta_field_ll(rec, "offset_ns")) < 2 * NSEC,
 			 "... its new time is the system time (offset %lld ns)\n",
 			 ta_field_ll(rec, "offset_ns"));
+	/* hwclock writes the RTC with ioctl(RTC_SET_TIME): named, no number */
+	ksft_test_result(strstr(rec, " entry=ioctl ") != NULL,
+			 "... and names its syscall: entry=ioctl\n");
 	mark = ta_log_mark_synced();
 	ta_sh("/sbin/hwclock --systohc --utc");
 	ksft_test_result(rtc_recs(mark) == 0,
