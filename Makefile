@@ -11,6 +11,8 @@
 # make sign       sign kmod/timeaudit.ko for Secure Boot (KEY, CERT)
 # make man        render the man page, failing on any groff warning
 # make dkms-source  copy the module's sources for DKMS (DKMS_SRC)
+# make deb       build the Debian packages timeaudit-dkms and timeaudit
+#                 into build/deb/ (in a copy: the tree is left as it is)
 #
 # KDIR defaults to the running kernel's build tree, else Debian's
 # linux-headers-amd64 (the kernel the VM tests boot).
@@ -95,10 +97,13 @@ dkms-source:
 		'$(DKMS_SRC)/kmod/'
 	install -m 0644 uapi/linux/timeaudit.h '$(DKMS_SRC)/uapi/linux/'
 
+deb:
+	scripts/build-deb.sh
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
 	$(MAKE) -C userspace clean
 	rm -rf build
 
 .PHONY: all module userspace check check-matrix demo bench install install-module \
-	install-files uninstall sign man dkms-source clean
+	install-files uninstall sign man dkms-source deb clean

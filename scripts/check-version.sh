@@ -25,5 +25,8 @@ same Documentation/timeauditctl.8 \
 same Documentation/admin-guide/timeaudit.rst \
 	"$(sed -n 's/^:Module: timeaudit //p' \
 		Documentation/admin-guide/timeaudit.rst)"
+# The Debian packages (native: no Debian revision) take theirs from here.
+same debian/changelog \
+	"$(sed -n '1s/^timeaudit (\([^)]*\)).*/\1/p' debian/changelog)"
 echo "1..$n"
 exit $fail
