@@ -20,11 +20,12 @@ src=$out/src/timeaudit-$version
 rm -rf "$out"
 mkdir -p "$src"
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-	# Files deleted but not yet committed are listed and absent: skip them.
+	# Files deleted but not yet committed are listed and absent.
 	git ls-files -z --cached --others --exclude-standard |
-		# shellcheck disable=SC2016 # expanded by the inner sh
-		xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
-		tar -c --null -T - -f - | tar -x -C "$src" -f -
+		tr '\0' '\n' | while IFS= read -r f; do
+			[ -e "$f" ] && printf '%s\n' "$f"
+		done | tar -c --verbatim-files-from -T - -f - |
+		tar -x -C "$src" -f -
 else
 	tar -c --exclude=./build -f - . | tar -x -C "$src" -f -
 fi

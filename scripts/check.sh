@@ -86,6 +86,10 @@ stage man-page make -s -B man
 tap_stage install-destdir scripts/test-install.sh "$kdir"
 tap_stage sign scripts/test-sign.sh "$kdir"
 tap_stage dkms scripts/test-dkms.sh "$kver"
+# The Debian packages (make deb), linted; the rules they ship pass the
+# scanners' time-change checks (OpenSCAP, SCAP Security Guide's OVAL).
+tap_stage deb scripts/test-deb.sh "$kdir"
+tap_stage openscap scripts/test-openscap.sh
 stage selftests-build make -C selftests KSRC="$KSRC" OUT="$top/build/tests"
 
 vm_test() {
