@@ -28,7 +28,9 @@
 #define UNIT		PREFIX "/lib/systemd/system/timeaudit.service"
 #define CONF		"/etc/timeaudit.conf"
 #define RULES		"/etc/audit/rules.d/60-timeaudit.rules"
-#define WATCH		"-w /etc/localtime -p wa -k time-change"
+#define WATCH		"-w /etc/localtime -p wa -k time-change-syscall"
+#define TAMPER		"-w /sys/kernel/debug/kprobes/enabled -p w -k timeaudit-tamper"
+#define SETTIME		"-a always,exit -F arch=b64 -S clock_settime -F a0=0x0 -F key="
 #define MAX_PARAMS	64
 #define MAX_EXEC	8
 #define CONF_MAX	16384
@@ -377,13 +379,25 @@ int main(void)
 				       sizeof(why)) == 0 && !strcmp(why, "0"),
 			 "not locked: the lock line stays commented out\n");
 
-	/* The audit rules: the /etc/localtime watch, no syscall rule. */
+	/*
+	 * The audit rules load into the kernel (every syscall name, exe= and
+	 * watch path resolved; /lib/systemd as on any systemd host): the
+	 * daemons' never rules first, then the scanners' syscall rules and
+	 * the watches; a stock 30-stig.rules rule is no duplicate of ours.
+	 * Then the VM's own rules again.
+	 */
+	ta_sh("mkdir -p /lib/systemd");
 	ksft_test_result(ta_sh("auditctl -R " RULES " >/dev/null") == 0 &&
+			 ta_sh("auditctl -l | head -n 1 | grep -q '^-a never,exit .* -F exe=/'") == 0 &&
+			 ta_sh("[ $(auditctl -l | grep -c '^-a never,exit') = 10 ]") == 0 &&
+			 ta_sh("auditctl -l | grep -qx -- '" SETTIME "time-change-syscall'") == 0 &&
 			 ta_sh("auditctl -l | grep -qx -- '" WATCH "'") == 0 &&
-			 ta_sh("auditctl -l | grep -q adjtimex") != 0,
-			 RULES " loads: the watch, no syscall rule\n");
-	ksft_test_result(ta_sh("auditctl -W /etc/localtime -p wa -k time-change >/dev/null") == 0,
-			 "the watch removed again\n");
+			 ta_sh("auditctl -l | grep -qx -- '" TAMPER "'") == 0,
+			 RULES " loads: never rules first, syscall rules, watches\n");
+	ksft_test_result(ta_sh("auditctl " SETTIME "time-change >/dev/null") == 0 &&
+			 ta_sh("auditctl -R /etc/audit/audit.rules >/dev/null") == 0 &&
+			 ta_sh("auditctl -l | grep -q time-change") != 0,
+			 "a stock rule loads beside them; the VM's rules restored\n");
 
 	/* Leave things as later tests expect them. */
 	ksft_test_result(!write_text(CONF, shipped) &&
