@@ -74,6 +74,10 @@ grep -q "^-rw-r----- ./etc/audit/rules.d/60-timeaudit.rules" "$w/main.list" &&
 	grep -q "^drwxr-x--- ./etc/audit/\$" "$w/main.list"
 ok $? "timeaudit: the rules 0640 in a 0750 /etc/audit, as auditd's own"
 dpkg-deb --fsys-tarfile "$main_deb" |
+	tar -xO ./etc/audit/rules.d/60-timeaudit.rules >"$w/rules"
+cmp -s "$w/rules" etc/audit/rules.d/60-timeaudit.rules
+ok $? "timeaudit: its audit rules are etc/'s (the ones test-openscap.sh scans)"
+dpkg-deb --fsys-tarfile "$main_deb" |
 	tar -xO ./lib/systemd/system/timeaudit.service >"$w/unit"
 grep -qx 'ExecStart=/usr/sbin/timeauditctl apply /etc/timeaudit.conf' \
 	"$w/unit" && grep -qx 'After=auditd.service' "$w/unit"
