@@ -31,6 +31,8 @@
 #define WATCH		"-w /etc/localtime -p wa -k time-change-syscall"
 #define TAMPER		"-w /sys/kernel/debug/kprobes/enabled -p w -k timeaudit-tamper"
 #define SETTIME		"-a always,exit -F arch=b64 -S clock_settime -F a0=0x0 -F key="
+#define CHRONYD_Q	"/usr/sbin/chronyd -q -u root -t 3 'cmdport 0' 'port 0' " \
+			"'pidfile /tmp/ta-q.pid' 'server 127.0.0.2' >/dev/null 2>&1"
 #define MAX_PARAMS	64
 #define MAX_EXEC	8
 #define CONF_MAX	16384
@@ -258,6 +260,10 @@ int main(void)
 {
 	const char *op_load[] = { "op=" TIMEAUDIT_OP_LOAD, "res=1", NULL };
 	const char *modprobe[] = { "/sbin/modprobe", "timeaudit", NULL };
+	const char *chronyd_sys[] = { "exe=\"/usr/sbin/chronyd\"",
+				      "key=\"time-change-syscall\"", NULL };
+	const char *adjtimex_sys[] = { "exe=\"/usr/sbin/adjtimex\"",
+				       "key=\"time-change-syscall\"", NULL };
 	static char conf[CONF_MAX], rec[TA_REC_MAX], why[512], path[512];
 	int found[ARRAY_SIZE(changes)] = { 0 };
 	int status, n, all, missing;
@@ -266,7 +272,7 @@ int main(void)
 	long mark;
 
 	ksft_print_header();
-	ksft_set_plan(31 + 2 * ARRAY_SIZE(changes));
+	ksft_set_plan(33 + 2 * ARRAY_SIZE(changes));
 	uname(&u);
 	if (ta_module_loaded())
 		ta_module_unload();
@@ -394,6 +400,26 @@ int main(void)
 			 ta_sh("auditctl -l | grep -qx -- '" WATCH "'") == 0 &&
 			 ta_sh("auditctl -l | grep -qx -- '" TAMPER "'") == 0,
 			 RULES " loads: never rules first, syscall rules, watches\n");
+	/*
+	 * chronyd -q initialises the kernel clock state with adjtimex() and
+	 * gives up: the never rule keeps its calls out of the log, while
+	 * adjtimex(8) is recorded; without the never rules, chronyd is too.
+	 */
+	mark = ta_log_mark_synced();
+	ta_sh(CHRONYD_Q);
+	ta_sh("/usr/sbin/adjtimex -p >/dev/null");
+	n = ta_search(mark, "SYSCALL", chronyd_sys, NULL, 0);
+	all = ta_search(mark, "SYSCALL", adjtimex_sys, NULL, 0);
+	ksft_test_result(n == 0 && all > 0,
+			 "shipped rules: chronyd's calls unrecorded (%d), adjtimex(8)'s recorded (%d)\n",
+			 n, all);
+	mark = ta_log_mark_synced();
+	ta_sh("grep -v '^-A never' " RULES " >/tmp/no-never.rules");
+	ta_sh("auditctl -D >/dev/null; auditctl -R /tmp/no-never.rules >/dev/null");
+	ta_sh(CHRONYD_Q);
+	n = ta_search(mark, "SYSCALL", chronyd_sys, NULL, 0);
+	ksft_test_result(n > 0, "without the never rules: chronyd's calls recorded (%d)\n",
+			 n);
 	ksft_test_result(ta_sh("auditctl " SETTIME "time-change >/dev/null") == 0 &&
 			 ta_sh("auditctl -R /etc/audit/audit.rules >/dev/null") == 0 &&
 			 ta_sh("auditctl -l | grep -q time-change") != 0,
