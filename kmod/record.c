@@ -577,6 +577,8 @@ void ta_record_unload(const struct ta_unload *u, const struct ta_config *cfg,
 		      gfp_t gfp)
 {
 	struct audit_buffer *ab = ta_start(AUDIT_CONFIG_CHANGE, gfp);
+	const char *name;
+	int nr;
 
 	if (!ab)
 		return;
@@ -584,7 +586,14 @@ void ta_record_unload(const struct ta_unload *u, const struct ta_config *cfg,
 			 "op=%s module=%s version=%s locked=%d forced=%d suppressed=%llu",
 			 TIMEAUDIT_OP_UNLOAD, TIMEAUDIT_NAME, TIMEAUDIT_VERSION,
 			 u->locked, u->forced, u->suppressed);
-	ta_log_entry(ab, 0);
+	/* A user task in delete_module(), x86-64 or i386: name the entry. */
+	nr = syscall_get_nr(current, task_pt_regs(current));
+	name = ta_syscall_name(in_compat_syscall(), nr);
+	if (name)
+		audit_log_format(ab, " entry=%s", name);
+	else
+		audit_log_format(ab, " entry=syscall_%d", nr);
+	audit_log_format(ab, " arch=%x", syscall_get_arch(current));
 	ta_log_tail(ab, cfg, u->err, true);
 	audit_log_end(ab);
 }

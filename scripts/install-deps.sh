@@ -10,7 +10,8 @@ libelf-dev libssl-dev dwarves sparse cppcheck
 qemu-system-x86 busybox-static auditd debootstrap
 chrony adjtimex util-linux faketime
 dkms openssl groff-base man-db
-python3-yaml audispd-plugins gnuplot-nox"
+python3-yaml audispd-plugins gnuplot-nox
+linux-image-rt-amd64 linux-headers-rt-amd64"
 
 missing=""
 for p in $PKGS; do

@@ -29,7 +29,7 @@
 
 #define LOCKER_AUID	4444
 #define UNLOADER_AUID	4445
-#define TAINT_FORCED_RMMOD	(1UL << 7)
+#define TAINT_FORCED_RMMOD	(1UL << 3)	/* R; 1 << 7 is D, a die */
 #define FLOOD		2000
 #define BURST		5	/* kmod/lock.c: a burst of 5, then 5 per s */
 #define RATE		5
@@ -223,8 +223,11 @@ static void flood_root(void)
 	mark = ta_log_mark_synced();
 	f2 = ta_sh("auditctl -f 2 >/dev/null");
 	t0 = now_s();
-	for (i = 0; i < FLOOD; i++)
+	/* Over about 2 s, so that the bucket refills during the flood. */
+	for (i = 0; i < FLOOD; i++) {
 		other += del_module(O_NONBLOCK) != -EWOULDBLOCK;
+		usleep(1000);
+	}
 	usleep(1200000);	/* the bucket refills */
 	other += del_module(O_NONBLOCK) != -EWOULDBLOCK;
 	secs = now_s() - t0;
