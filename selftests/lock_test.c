@@ -104,9 +104,9 @@ static int setoffset(long long ns)
 	return syscall(SYS_clock_adjtime, CLOCK_REALTIME, &tx) < 0 ? -errno : 0;
 }
 
-static long del_module(unsigned int flags)
+static long del_module(const char *name, unsigned int flags)
 {
-	return syscall(SYS_delete_module, TIMEAUDIT_NAME, flags) < 0 ? -errno : 0;
+	return syscall(SYS_delete_module, name, flags) < 0 ? -errno : 0;
 }
 
 static long int80(long nr, long a, long b)
@@ -188,12 +188,17 @@ static void flood_nobody(void)
 	mark = ta_log_mark_synced();
 	pid = fork();
 	if (!pid) {
+		/*
+		 * On the stack: a page that is present, so a probe can read
+		 * the name even though the kernel refuses before reading it.
+		 */
+		char name[] = TIMEAUDIT_NAME;
 		int i, other = 0;
 
 		if (setgid(65534) || setuid(65534))
 			_exit(255);
 		for (i = 0; i < FLOOD; i++)
-			other += del_module(O_NONBLOCK) != -EPERM;
+			other += del_module(name, O_NONBLOCK) != -EPERM;
 		_exit(other > 254 ? 254 : other);
 	}
 	ksft_test_result(pid > 0 && waitpid(pid, &status, 0) == pid &&
@@ -225,11 +230,11 @@ static void flood_root(void)
 	t0 = now_s();
 	/* Over about 2 s, so that the bucket refills during the flood. */
 	for (i = 0; i < FLOOD; i++) {
-		other += del_module(O_NONBLOCK) != -EWOULDBLOCK;
+		other += del_module(TIMEAUDIT_NAME, O_NONBLOCK) != -EWOULDBLOCK;
 		usleep(1000);
 	}
 	usleep(1200000);	/* the bucket refills */
-	other += del_module(O_NONBLOCK) != -EWOULDBLOCK;
+	other += del_module(TIMEAUDIT_NAME, O_NONBLOCK) != -EWOULDBLOCK;
 	secs = now_s() - t0;
 	ta_sh("auditctl -f 1 >/dev/null");
 	ksft_test_result(!f2 && !other && ta_module_listed(),
