@@ -58,12 +58,17 @@
 
 /*
  * Syscall entry points take the user's pt_regs on x86-64 since 4.17
- * (ARCH_HAS_SYSCALL_WRAPPER); the first argument is in regs->di.
+ * (ARCH_HAS_SYSCALL_WRAPPER): delete_module()'s name is in regs->di, and
+ * in regs->bx for the i386 entry of CONFIG_IA32_EMULATION, which has no
+ * compat_ version of its own. Only read, never written.
  */
 #ifdef CONFIG_X86_64
-#define TA_SYS_DELETE_MODULE	"__x64_sys_delete_module"
-#define TA_USER_ARG0(uregs)	((uregs)->di)
-#define TA_USER_ARG1(uregs)	((uregs)->si)
+#define TA_SYS_DELETE_MODULE		"__x64_sys_delete_module"
+#define TA_DELETE_MODULE_NAME(uregs)	((uregs)->di)
+#ifdef CONFIG_IA32_EMULATION
+#define TA_IA32_SYS_DELETE_MODULE	"__ia32_sys_delete_module"
+#define TA_IA32_DELETE_MODULE_NAME(uregs) ((uregs)->bx)
+#endif
 #else
 #error "timeaudit supports x86-64 only for now"
 #endif

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "counters.h"
 #include "event.h"
+#include "lock.h"
 #include "probes.h"
 #include "record.h"
 
@@ -25,6 +26,12 @@ static int __init timeaudit_init(void)
 		ta_counters_exit();
 		return err;
 	}
+	err = ta_lock_init();
+	if (err) {
+		ta_probes_exit();
+		ta_counters_exit();
+		return err;
+	}
 	ta_config_start();
 	ta_config_get(&cfg);
 	ta_record_load(&cfg);
@@ -34,13 +41,17 @@ static int __init timeaudit_init(void)
 
 static void __exit timeaudit_exit(void)
 {
+	struct ta_unload u = { .forced = ta_lock_forced() };
 	struct ta_config cfg;
 
+	ta_lock_exit();
 	ta_probes_exit();
 	ta_event_exit();
 	ta_counters_exit();
 	ta_config_get(&cfg);
-	ta_record_unload(0, &cfg, GFP_KERNEL);
+	u.locked = cfg.locked;
+	u.suppressed = ta_lock_suppressed();
+	ta_record_unload(&u, &cfg, GFP_KERNEL);
 	pr_info("unloaded\n");
 }
 

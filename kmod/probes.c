@@ -12,7 +12,6 @@
 #include <linux/atomic.h>
 #include <linux/bug.h>
 #include <linux/cpumask.h>
-#include <linux/fcntl.h>
 #include <linux/kprobes.h>
 #include <linux/minmax.h>
 #include <linux/ptrace.h>
@@ -29,6 +28,7 @@
 #include "counters.h"
 #include "event.h"
 #include "inflight.h"
+#include "lock.h"
 #include "phc.h"
 #include "probes.h"
 #include "record.h"
@@ -391,56 +391,6 @@ static int ta_rtc_set_ret(struct kretprobe_instance *ri,
 }
 NOKPROBE_SYMBOL(ta_rtc_set_ret);
 
-/* --- rmmod timeaudit while locked: refused, and recorded ---------------- */
-
-struct ta_unload_data {
-	struct pt_regs *uregs;
-	unsigned long flags;	/* the caller's own, restored on return */
-};
-
-/*
- * Locked means pinned until reboot: the module holds a reference on
- * itself, and since Debian builds with MODULE_FORCE_UNLOAD, the O_TRUNC
- * ("rmmod -f") flag of a delete_module call naming us is cleared too.
- */
-static int ta_unload_entry(struct kretprobe_instance *ri,
-			   struct pt_regs *regs)
-{
-	struct ta_unload_data *d = (void *)ri->data;
-	struct pt_regs *uregs;
-	char name[sizeof(TIMEAUDIT_NAME)];
-	const char __user *uname;
-
-	if (!ta_config_locked())
-		return 1;
-	uregs = (void *)regs_get_kernel_argument(regs, 0);
-	uname = (const char __user *)TA_USER_ARG0(uregs);
-	if (copy_from_user_nofault(name, uname, sizeof(name)) ||
-	    memcmp(name, TIMEAUDIT_NAME, sizeof(name)))
-		return 1;
-	d->uregs = uregs;
-	d->flags = TA_USER_ARG1(uregs);
-	TA_USER_ARG1(uregs) &= ~(unsigned long)O_TRUNC;
-	return 0;
-}
-NOKPROBE_SYMBOL(ta_unload_entry);
-
-static int ta_unload_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	struct ta_unload_data *d = (void *)ri->data;
-	struct ta_config cfg;
-	long err = regs_return_value(regs);
-
-	/* Syscalls preserve the caller's registers: give the flags back. */
-	TA_USER_ARG1(d->uregs) = d->flags;
-	if (err < 0) {
-		ta_config_get(&cfg);
-		ta_record_unload(err, &cfg, GFP_ATOMIC);
-	}
-	return 0;
-}
-NOKPROBE_SYMBOL(ta_unload_ret);
-
 /* --- registration -------------------------------------------------------- */
 
 #define TA_KRETPROBE(_sym, _entry, _ret, _size) {			\
@@ -470,8 +420,6 @@ static struct kretprobe ta_kretprobes[] = {
 		     ta_phc_settime_ret, sizeof(struct ta_phc_data)),
 	TA_KRETPROBE(TA_PHC_ADJTIME_SYM, ta_phc_adjtime_entry,
 		     ta_phc_adjtime_ret, sizeof(struct ta_phc_data)),
-	TA_KRETPROBE(TA_SYS_DELETE_MODULE, ta_unload_entry, ta_unload_ret,
-		     sizeof(struct ta_unload_data)),
 };
 
 u64 ta_probes_missed(void)
@@ -481,7 +429,7 @@ u64 ta_probes_missed(void)
 
 	for (i = 0; i < ARRAY_SIZE(ta_kretprobes); i++)
 		n += ta_kretprobes[i].nmissed;
-	return n;
+	return n + ta_lock_missed();
 }
 
 int ta_probes_init(void)

@@ -85,6 +85,8 @@ static const struct {
 	{ __NR_ia32_clock_settime64, true, "clock_settime64" },
 	{ __NR_ia32_clock_adjtime64, true, "clock_adjtime64" },
 	{ __NR_ia32_ioctl, true, "ioctl" },
+	{ __NR_delete_module, false, "delete_module" },
+	{ __NR_ia32_delete_module, true, "delete_module" },
 };
 
 static const char *ta_syscall_name(bool compat, int nr)
@@ -573,14 +575,28 @@ void ta_record_load(const struct ta_config *cfg)
 	audit_log_end(ab);
 }
 
-void ta_record_unload(int err, const struct ta_config *cfg, gfp_t gfp)
+/* In the caller's own task: rmmod's exit, or a refusal's task_work. */
+void ta_record_unload(const struct ta_unload *u, const struct ta_config *cfg,
+		      gfp_t gfp)
 {
 	struct audit_buffer *ab = ta_start(AUDIT_CONFIG_CHANGE, gfp);
+	const char *name;
+	int nr;
 
 	if (!ab)
 		return;
-	audit_log_format(ab, "op=%s module=%s version=%s", TIMEAUDIT_OP_UNLOAD,
-			 TIMEAUDIT_NAME, TIMEAUDIT_VERSION);
-	ta_log_tail(ab, cfg, err, true);
+	audit_log_format(ab,
+			 "op=%s module=%s version=%s locked=%d forced=%d suppressed=%llu",
+			 TIMEAUDIT_OP_UNLOAD, TIMEAUDIT_NAME, TIMEAUDIT_VERSION,
+			 u->locked, u->forced, u->suppressed);
+	/* A user task in delete_module(), x86-64 or i386: name the entry. */
+	nr = syscall_get_nr(current, task_pt_regs(current));
+	name = ta_syscall_name(in_compat_syscall(), nr);
+	if (name)
+		audit_log_format(ab, " entry=%s", name);
+	else
+		audit_log_format(ab, " entry=syscall_%d", nr);
+	audit_log_format(ab, " arch=%x", syscall_get_arch(current));
+	ta_log_tail(ab, cfg, u->err, true);
 	audit_log_end(ab);
 }

@@ -30,6 +30,15 @@ void ta_record_config(const char *op, const char *param, const char *old_val,
 		      const char *new_val, int err, const struct ta_config *cfg,
 		      gfp_t gfp);
 void ta_record_load(const struct ta_config *cfg);
-void ta_record_unload(int err, const struct ta_config *cfg, gfp_t gfp);
+/* An unload (err 0) or a refused attempt at one (lock.c). */
+struct ta_unload {
+	int err;
+	bool locked;
+	bool forced;		/* rmmod -f despite a reference */
+	u64 suppressed;		/* refusals not recorded before this one */
+};
+
+void ta_record_unload(const struct ta_unload *u, const struct ta_config *cfg,
+		      gfp_t gfp);
 
 #endif /* TA_RECORD_H */

@@ -181,7 +181,7 @@ probes = [('do_adjtimex', 'ta_adjtimex_data'), ('NTP core', 'ta_ntp_core_data'),
           ('settime check', None), ('do_sys_settimeofday64', 'ta_tz_data'),
           ('rtc_read_time', 'ta_rtc_data'), ('rtc_set_time', 'ta_rtc_data'),
           ('pc_clock_settime', 'ta_phc_data'), ('pc_clock_adjtime', 'ta_phc_data'),
-          ('delete_module', 'ta_unload_data')]
+          ('delete_module', 'ta_lock_data'), ('delete_module (i386)', 'ta_lock_data')]
 hdr = 48  # struct kretprobe_instance (rethook_node) on x86-64 6.1
 total = 0
 rows = []

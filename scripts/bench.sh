@@ -50,7 +50,7 @@ grep -h '^BENCH ' $B-volume/results.log.clean $B-cost/results.log.clean \
 	>$B/raw.txt
 size kmod/timeaudit.ko | tail -n 1 >$B/size.txt
 for s in ta_adjtimex_data ta_ntp_core_data ta_step_data ta_tz_data \
-	 ta_rtc_data ta_phc_data ta_unload_data; do
+	 ta_rtc_data ta_phc_data ta_lock_data; do
 	printf '%s %s\n' $s "$(pahole -C $s kmod/timeaudit.ko 2>/dev/null |
 		sed -n 's/.*size: \([0-9]*\),.*/\1/p' | head -n 1)"
 done >$B/datasize.txt

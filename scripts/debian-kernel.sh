@@ -1,7 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Print the release of the kernel that Debian's linux-headers-amd64
-# metapackage points at (e.g. 6.1.0-56-amd64): the default test kernel.
+# Print the release of the kernel that Debian's linux-headers-FLAVOUR
+# metapackage points at: the default test kernel for amd64 (e.g.
+# 6.1.0-56-amd64), the PREEMPT_RT one for rt-amd64 (6.1.0-56-rt-amd64).
+#
+# usage: debian-kernel.sh [FLAVOUR]    FLAVOUR: amd64 (default), rt-amd64
 set -eu
-dpkg-query -W -f='${Depends}\n' linux-headers-amd64 |
-	sed -n 's/.*linux-headers-\([^ ,]*-amd64\).*/\1/p' | head -n 1
+flavour=${1:-amd64}
+dpkg-query -W -f='${Depends}\n' "linux-headers-$flavour" |
+	sed -n "s/.*linux-headers-\([^ ,]*-$flavour\).*/\1/p" | head -n 1

@@ -11,7 +11,8 @@ qemu-system-x86 busybox-static auditd debootstrap
 chrony adjtimex util-linux faketime
 dkms openssl groff-base man-db
 python3-yaml audispd-plugins gnuplot-nox
-debhelper dh-dkms dpkg-dev fakeroot lintian openscap-scanner ssg-debian"
+debhelper dh-dkms dpkg-dev fakeroot lintian openscap-scanner ssg-debian
+linux-image-rt-amd64 linux-headers-rt-amd64"
 
 missing=""
 for p in $PKGS; do

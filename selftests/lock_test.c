@@ -1,15 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Lock mode: once locked=1 is written, no parameter can change and the
- * module cannot be unloaded, not even with rmmod -f, until reboot; every
- * refusal is recorded, and the clock is still audited. The lock cannot be
- * undone, so this must be the last test of the boot.
+ * module holds a reference on itself until reboot, so delete_module()
+ * fails with EWOULDBLOCK. Refusals are recorded for callers with
+ * CAP_SYS_MODULE only, rate-limited with a count of what was held back,
+ * from both the x86-64 and the i386 entry; a flood by nobody leaves no
+ * record at all. A kernel with MODULE_FORCE_UNLOAD (Debian's) still
+ * unloads on rmmod -f, and the module's exit records who forced it.
+ * The lock cannot be undone, so this must be the last test of the boot;
+ * rmmod -f is its last step.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/timex.h>
 #include <sys/wait.h>
@@ -22,11 +29,18 @@
 
 #define LOCKER_AUID	4444
 #define UNLOADER_AUID	4445
-#define TAINT_FORCED_RMMOD	(1UL << 7)
+#define TAINT_FORCED_RMMOD	(1UL << 3)	/* R; 1 << 7 is D, a die */
+#define FLOOD		2000
+#define BURST		5	/* kmod/lock.c: a burst of 5, then 5 per s */
+#define RATE		5
+#define I386_DELETE_MODULE	129
+#define ARCH_X86_64	"arch=c000003e "
+#define ARCH_I386	"arch=40000003 "
+#define OP_UNLOAD	"op=" TIMEAUDIT_OP_UNLOAD " "
 #define ALL_CLASSES	"step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp"
 
 static char rec[TA_REC_MAX];
-static char recs[32][TA_REC_MAX];
+static char recs[64][TA_REC_MAX];
 static char out[8192], err[8192];
 
 static const struct {
@@ -90,14 +104,59 @@ static int setoffset(long long ns)
 	return syscall(SYS_clock_adjtime, CLOCK_REALTIME, &tx) < 0 ? -errno : 0;
 }
 
-/* rmmod [-f] timeaudit as a child with a login uid. */
-static void try_unload(int force)
+static long del_module(const char *name, unsigned int flags)
 {
-	const char *argv[] = { "/bin/rmmod", force ? "-f" : "timeaudit",
-			       force ? "timeaudit" : NULL, NULL };
-	const char *needles[] = { "op=" TIMEAUDIT_OP_UNLOAD, NULL, NULL };
-	unsigned long taint = tainted();
-	char pidn[32], v[64];
+	return syscall(SYS_delete_module, name, flags) < 0 ? -errno : 0;
+}
+
+static long int80(long nr, long a, long b)
+{
+	long ret;
+
+	asm volatile ("int $0x80" : "=a" (ret) : "a" (nr), "b" (a), "c" (b)
+		      : "memory", "r8", "r9", "r10", "r11");
+	return ret;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Debian builds MODULE_FORCE_UNLOAD in; a kernel that says otherwise. */
+static int force_unload_built(void)
+{
+	return ta_sh("zcat /proc/config.gz 2>/dev/null | grep -q '^# CONFIG_MODULE_FORCE_UNLOAD is not set'") != 0;
+}
+
+/* The one unload record of @pid since @mark, in rec; how many there were. */
+static int unload_records(long mark, pid_t pid)
+{
+	const char *needles[] = { OP_UNLOAD, NULL, NULL };
+	char pidn[32];
+
+	snprintf(pidn, sizeof(pidn), " pid=%d ", pid);
+	needles[1] = pidn;
+	return ta_search(mark, "CONFIG_CHANGE", needles, rec, sizeof(rec));
+}
+
+static int names_unloader(const char *r)
+{
+	char v[64];
+
+	return ta_field_ll(r, "auid") == UNLOADER_AUID &&
+	       ta_field_ll(r, "uid") == 0 &&
+	       !ta_field(r, "comm", v, sizeof(v)) && !strcmp(v, "rmmod") &&
+	       strstr(r, " entry=delete_module " ARCH_X86_64);
+}
+
+/* rmmod timeaudit as a child with a login uid: refused, recorded. */
+static void try_unload(void)
+{
+	const char *argv[] = { "/bin/rmmod", "timeaudit", NULL };
 	int status, n;
 	long mark;
 	pid_t pid;
@@ -106,21 +165,174 @@ static void try_unload(int force)
 	pid = ta_spawn(argv, UNLOADER_AUID, &status);
 	ksft_test_result(pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) &&
 			 ta_module_loaded() && ta_module_listed(),
-			 "rmmod%s timeaudit fails, the module stays\n",
-			 force ? " -f" : "");
-	snprintf(pidn, sizeof(pidn), " pid=%d ", pid);
-	needles[1] = pidn;
-	n = ta_search(mark, "CONFIG_CHANGE", needles, rec, sizeof(rec));
+			 "rmmod timeaudit fails, the module stays\n");
+	n = unload_records(mark, pid);
 	ksft_test_result(n == 1 && strstr(rec, " res=0") &&
 			 ta_field_ll(rec, "exit") == -EWOULDBLOCK &&
-			 ta_field_ll(rec, "auid") == UNLOADER_AUID &&
-			 !ta_field(rec, "comm", v, sizeof(v)) &&
-			 !strcmp(v, "rmmod"),
-			 "one op=%s res=0 exit=-%d record names the rmmod pid, auid, comm (%d)\n",
-			 TIMEAUDIT_OP_UNLOAD, EWOULDBLOCK, n);
-	if (force)
+			 strstr(rec, " locked=1 forced=0 suppressed=0 ") &&
+			 names_unloader(rec),
+			 "one %sres=0 exit=-%d locked=1 forced=0 record names the rmmod pid, auid, uid, comm, entry (%d)\n",
+			 OP_UNLOAD, EWOULDBLOCK, n);
+}
+
+/*
+ * nobody cannot unload anything: the kernel says EPERM before it even
+ * reads the name, and nothing is recorded, so nobody cannot flood.
+ */
+static void flood_nobody(void)
+{
+	int status, n;
+	long mark;
+	pid_t pid;
+
+	mark = ta_log_mark_synced();
+	pid = fork();
+	if (!pid) {
+		/*
+		 * On the stack: a page that is present, so a probe can read
+		 * the name even though the kernel refuses before reading it.
+		 */
+		char name[] = TIMEAUDIT_NAME;
+		int i, other = 0;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(255);
+		for (i = 0; i < FLOOD; i++)
+			other += del_module(name, O_NONBLOCK) != -EPERM;
+		_exit(other > 254 ? 254 : other);
+	}
+	ksft_test_result(pid > 0 && waitpid(pid, &status, 0) == pid &&
+			 WIFEXITED(status) && !WEXITSTATUS(status) &&
+			 ta_module_listed(),
+			 "%d delete_module(timeaudit) by nobody: all EPERM (%d other)\n",
+			 FLOOD, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	n = ta_search(mark, "CONFIG_CHANGE", (const char *[]){ OP_UNLOAD, NULL },
+		      NULL, 0);
+	ksft_test_result(n == 0, "... and no %srecord (%d)\n", OP_UNLOAD, n);
+}
+
+/*
+ * root is refused too, and recorded at a bounded rate: every attempt is
+ * either a record or counted in the next one's suppressed=. One more
+ * attempt once the bucket has refilled states the rest. With auditctl
+ * -f 2 a lost record panics: the flood must not lose any.
+ */
+static void flood_root(void)
+{
+	unsigned long long lost = ta_counter("records_lost");
+	long long held = 0;
+	int i, n, other = 0, f2;
+	double t0, secs;
+	long mark;
+
+	mark = ta_log_mark_synced();
+	f2 = ta_sh("auditctl -f 2 >/dev/null");
+	t0 = now_s();
+	/* Over about 2 s, so that the bucket refills during the flood. */
+	for (i = 0; i < FLOOD; i++) {
+		other += del_module(TIMEAUDIT_NAME, O_NONBLOCK) != -EWOULDBLOCK;
+		usleep(1000);
+	}
+	usleep(1200000);	/* the bucket refills */
+	other += del_module(TIMEAUDIT_NAME, O_NONBLOCK) != -EWOULDBLOCK;
+	secs = now_s() - t0;
+	ta_sh("auditctl -f 1 >/dev/null");
+	ksft_test_result(!f2 && !other && ta_module_listed(),
+			 "auditctl -f 2, then %d+1 delete_module(timeaudit) by root: all EWOULDBLOCK (%d other), the module stays\n",
+			 FLOOD, other);
+
+	{
+		const char *needles[] = { OP_UNLOAD, NULL, NULL };
+		char pidn[32];
+
+		snprintf(pidn, sizeof(pidn), " pid=%d ", getpid());
+		needles[1] = pidn;
+		n = ta_ausearch(mark, "-m CONFIG_CHANGE", needles, recs,
+				ARRAY_SIZE(recs));
+	}
+	ksft_test_result(n >= 2 && n <= BURST + 1 + (int)(RATE * secs + 1),
+			 "... %d records in %.1f s: at most %d + %d/s\n",
+			 n, secs, BURST, RATE);
+	for (i = 0; i < n && i < (int)ARRAY_SIZE(recs); i++)
+		if (strstr(recs[i], " res=0") &&
+		    ta_field_ll(recs[i], "exit") == -EWOULDBLOCK &&
+		    strstr(recs[i], " locked=1 forced=0 ") &&
+		    strstr(recs[i], " entry=delete_module " ARCH_X86_64))
+			held += ta_field_ll(recs[i], "suppressed");
+		else
+			held = -1000000;
+	ksft_test_result(n + held == FLOOD + 1,
+			 "... records + suppressed = %lld, every attempt accounted for\n",
+			 n + held);
+	ksft_test_result(ta_counter("records_lost") == lost,
+			 "... no record lost, no panic (records_lost %llu)\n",
+			 ta_counter("records_lost"));
+}
+
+/* The i386 entry, int $0x80 with the name below 4 GiB, is no way out. */
+static void unload_i386(void)
+{
+	char *low = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	long ret = -1;
+	long mark;
+	int n;
+
+	usleep(300000);		/* a token for this one */
+	mark = ta_log_mark_synced();
+	if (low != MAP_FAILED) {
+		strcpy(low, TIMEAUDIT_NAME);
+		ret = int80(I386_DELETE_MODULE, (long)low, O_NONBLOCK);
+	}
+	ksft_test_result(ret == -EWOULDBLOCK && ta_module_listed(),
+			 "i386 delete_module(timeaudit): EWOULDBLOCK, the module stays (%ld)\n",
+			 ret);
+	n = unload_records(mark, getpid());
+	ksft_test_result(n == 1 && strstr(rec, " res=0") &&
+			 ta_field_ll(rec, "exit") == -EWOULDBLOCK &&
+			 strstr(rec, " entry=delete_module " ARCH_I386),
+			 "... one %srecord, entry=delete_module %s(%d)\n",
+			 OP_UNLOAD, ARCH_I386, n);
+}
+
+/*
+ * rmmod -f: on a kernel with MODULE_FORCE_UNLOAD the reference does not
+ * stop it (taint R), but the module's exit records it, forced=1, with
+ * the identity of whoever did it. Elsewhere it is refused like rmmod.
+ */
+static void force_unload(void)
+{
+	const char *argv[] = { "/bin/rmmod", "-f", "timeaudit", NULL };
+	unsigned long taint = tainted();
+	int status, n, built = force_unload_built();
+	long mark;
+	pid_t pid;
+
+	mark = ta_log_mark_synced();
+	pid = ta_spawn(argv, UNLOADER_AUID, &status);
+	n = unload_records(mark, pid);
+	if (!built) {
+		ksft_test_result(pid > 0 && WIFEXITED(status) &&
+				 WEXITSTATUS(status) && ta_module_listed(),
+				 "no MODULE_FORCE_UNLOAD: rmmod -f fails, the module stays\n");
 		ksft_test_result(!((tainted() ^ taint) & TAINT_FORCED_RMMOD),
-				 "rmmod -f did not force anything: no new R taint\n");
+				 "... no R taint\n");
+		ksft_test_result(n == 1 && strstr(rec, " res=0") &&
+				 ta_field_ll(rec, "exit") == -EWOULDBLOCK &&
+				 names_unloader(rec),
+				 "... one refusal record names the rmmod (%d)\n", n);
+		return;
+	}
+	ksft_test_result(pid > 0 && WIFEXITED(status) && !WEXITSTATUS(status) &&
+			 !ta_module_listed(),
+			 "rmmod -f timeaudit: forced out despite the lock\n");
+	ksft_test_result((tainted() & ~taint) & TAINT_FORCED_RMMOD,
+			 "... the kernel taints R\n");
+	ksft_test_result(n == 1 && strstr(rec, " res=1") &&
+			 strstr(rec, " locked=1 forced=1 ") &&
+			 names_unloader(rec),
+			 "... one %sres=1 locked=1 forced=1 record names the rmmod pid, auid, uid, comm, entry (%d)\n",
+			 OP_UNLOAD, n);
 }
 
 int main(void)
@@ -137,7 +349,7 @@ int main(void)
 	pid_t pid;
 
 	ksft_print_header();
-	ksft_set_plan(3 + ARRAY_SIZE(params) + 1 + 5 + 1 + 6);
+	ksft_set_plan(3 + ARRAY_SIZE(params) + 1 + 2 + 2 + 4 + 2 + 1 + 6 + 3);
 
 	/* Start from a fresh load: nothing left over from other tests. */
 	ksft_test_result(ta_module_load(NULL) == 0 && param_is(TIMEAUDIT_PARAM_LOCKED, "0"),
@@ -186,8 +398,10 @@ int main(void)
 	ksft_test_result(all, "each refusal recorded res=0 exit=-1, in order (%d records, %d matched)\n",
 			 n, k);
 
-	try_unload(0);
-	try_unload(1);
+	try_unload();
+	flood_nobody();
+	flood_root();
+	unload_i386();
 
 	/* The module still does its job. */
 	mark = ta_log_mark_synced();
@@ -227,5 +441,7 @@ int main(void)
 	n = ctl("--json");
 	ksft_test_result(n == 0 && ta_json_valid(out) && strstr(out, "\"locked\":true"),
 			 "timeauditctl --json: valid, locked true (%d)\n", n);
+
+	force_unload();
 	ksft_finished();
 }
