@@ -6,7 +6,9 @@
 #
 # usage: scripts/vm-quick.sh TEST...     e.g. scripts/vm-quick.sh step_test
 # env:   KERNEL (default /boot/vmlinuz of linux-image-amd64), KDIR (the
-#        matching build tree), TA_SMP, VM_TIMEOUT (default 900), KSRC
+#        matching build tree), TA_SMP, VM_TIMEOUT (default 900), KSRC,
+#        VM_CMDLINE (added to the kernel command line; the rt kernel
+#        wants noirqdebug, see scripts/check.sh)
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -25,4 +27,4 @@ printf '%s\n' "$@" >"$out/tests/ORDER"
 selftests/vm/mkinitramfs.sh "$out/initrd.gz" kmod/timeaudit.ko \
 	userspace/timeauditctl "$out/tests"
 TA_EXPECT=$out/tests/ORDER selftests/vm/run.sh "$kernel" "$out/initrd.gz" \
-	"$out" "${VM_TIMEOUT:-900}"
+	"$out" "${VM_TIMEOUT:-900}" "${VM_CMDLINE:-}"
