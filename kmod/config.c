@@ -27,6 +27,7 @@ struct ta_config_box {
 
 static DEFINE_MUTEX(ta_config_mutex);
 static bool ta_pinned;	/* locked: we hold a reference on ourselves */
+static bool ta_config_closed;	/* module exit: no new box to leak */
 
 /*
  * The config in force. It starts as the static box, which insmod's
@@ -74,6 +75,8 @@ static int ta_config_publish(const struct ta_config *next, bool runtime)
 		old->cfg = *next;
 		return 0;
 	}
+	if (ta_config_closed)
+		return -EBUSY;
 	box = kmalloc(sizeof(*box), GFP_KERNEL);
 	if (!box)
 		return -ENOMEM;
@@ -331,7 +334,9 @@ void ta_config_exit(void)
 
 	mutex_lock(&ta_config_mutex);
 	box = ta_config_held();
+	ta_config_initial.cfg = box->cfg;	/* the unload record's config */
 	RCU_INIT_POINTER(ta_config_cur, &ta_config_initial);
+	ta_config_closed = true;
 	mutex_unlock(&ta_config_mutex);
 	if (box != &ta_config_initial)
 		kfree_rcu(box, rcu);
