@@ -51,11 +51,13 @@ static void ta_summary_work(struct work_struct *work)
 	sum.missed = ta_probes_missed();
 	if (!held && sum.lost == ta_told_lost && sum.missed == ta_told_missed)
 		return;
-	/* Read first: a summary that is lost itself makes the next one. */
-	ta_told_lost = sum.lost;
-	ta_told_missed = sum.missed;
 	ta_config_get(&cfg);
-	ta_record_summary(&sum, &cfg);
+	/*
+	 * A summary lost itself is counted, but does not make the next
+	 * one: with an exclude rule on its type that would never end.
+	 */
+	ta_told_lost = sum.lost + ta_record_summary(&sum, &cfg);
+	ta_told_missed = sum.missed;
 }
 
 static DECLARE_DELAYED_WORK(ta_summary_dwork, ta_summary_work);

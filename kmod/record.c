@@ -555,9 +555,12 @@ void ta_record_drift(const struct ta_event *ev,
 
 static const char * const ta_class_names[] = TIMEAUDIT_CLASS_NAMES;
 
-/* One class's share of a summary: how many, how much, the largest, who. */
-static void ta_record_held(const struct ta_summary *sum, int class,
-			   const struct ta_config *cfg)
+/*
+ * One class's share of a summary: how many, how much, the largest, who.
+ * Returns 1 if the record was lost (counted in records_lost), else 0.
+ */
+static int ta_record_held(const struct ta_summary *sum, int class,
+			  const struct ta_config *cfg)
 {
 	const struct ta_held *h = class < 0 ? NULL : &sum->cls[class];
 	struct timespec64 d = ns_to_timespec64(h ? h->net_ns : 0);
@@ -566,7 +569,7 @@ static void ta_record_held(const struct ta_summary *sum, int class,
 
 	ab = ta_start(AUDIT_TIME_INJOFFSET, GFP_KERNEL);
 	if (!ab)
-		return;
+		return audit_enabled ? 1 : 0;
 	audit_log_format(ab, "sec=%lld nsec=%ld delta_ns=%lld class=ratelimit",
 			 (long long)d.tv_sec, d.tv_nsec, h ? h->net_ns : 0);
 	if (h) {
@@ -591,28 +594,30 @@ static void ta_record_held(const struct ta_summary *sum, int class,
 	ta_log_key(ab, cfg);
 	audit_log_format(ab, " res=success");
 	audit_log_end(ab);
+	return 0;
 }
 
 /*
  * Written by a worker, so the identity fields would name the worker: the
  * task with the largest change of each class is named in max_* fields.
  * One record per class held back; one with held_class=none when only
- * losses are new.
+ * losses are new. Returns how many of its records were lost.
  */
-void ta_record_summary(const struct ta_summary *sum,
-		       const struct ta_config *cfg)
+int ta_record_summary(const struct ta_summary *sum,
+		      const struct ta_config *cfg)
 {
 	bool any = false;
-	int class;
+	int class, lost = 0;
 
 	for (class = 0; class < TIMEAUDIT_CLASS_COUNT; class++) {
 		if (!sum->cls[class].count)
 			continue;
-		ta_record_held(sum, class, cfg);
+		lost += ta_record_held(sum, class, cfg);
 		any = true;
 	}
 	if (!any)
-		ta_record_held(sum, -1, cfg);
+		lost += ta_record_held(sum, -1, cfg);
+	return lost;
 }
 
 void ta_record_config(const char *op, const char *param, const char *old_val,

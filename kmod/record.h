@@ -47,8 +47,8 @@ void ta_record_event(const struct ta_event *ev, u32 emit,
 void ta_record_drift(const struct ta_event *ev,
 		     const struct ta_drift_result *res, bool freq,
 		     const struct ta_actor *who, const struct ta_config *cfg);
-void ta_record_summary(const struct ta_summary *sum,
-		       const struct ta_config *cfg);
+int ta_record_summary(const struct ta_summary *sum,
+		      const struct ta_config *cfg);
 void ta_record_config(const char *op, const char *param, const char *old_val,
 		      const char *new_val, int err, const struct ta_config *cfg,
 		      gfp_t gfp);
