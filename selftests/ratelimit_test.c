@@ -9,7 +9,8 @@
  *   of its own: privileged steps meanwhile are all recorded one by one,
  *   and a summary names the refusals and who made them;
  * - the record of a step, written on the way back to user space, names
- *   the process that made it.
+ *   the process that made it;
+ * - records refused by audit are told by a summary, not only in sysfs.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -225,15 +226,45 @@ static void caller_named(void)
 			 n);
 }
 
+/* A record refused by audit is told by a summary within seconds. */
+static void losses_on_record(void)
+{
+	struct timex tx = { 0 };
+	unsigned long long lost0, lost;
+	long orig, mark;
+	int n, i, told = 0;
+
+	adjtimex(&tx);
+	orig = tx.freq;
+	lost0 = ta_counter(TIMEAUDIT_CNT_LOST);
+	mark = ta_log_mark_synced();
+	ta_sh("auditctl -a always,exclude -F msgtype=TIME_ADJNTPVAL");
+	tx = (struct timex){ .modes = ADJ_FREQUENCY, .freq = orig + (100 << 16) };
+	adjtimex(&tx);
+	tx = (struct timex){ .modes = ADJ_FREQUENCY, .freq = orig };
+	adjtimex(&tx);
+	ta_sh("auditctl -d always,exclude -F msgtype=TIME_ADJNTPVAL");
+	sleep(3);
+	lost = ta_counter(TIMEAUDIT_CNT_LOST);
+	n = summaries(mark, "none");
+	for (i = 0; i < n && i < NSUMS; i++)
+		if ((unsigned long long)ta_field_ll(recs[i], "lost") == lost)
+			told++;
+	ksft_test_result(lost - lost0 == 2 && told >= 1,
+			 "2 records refused by audit: a summary says lost=%llu (%d)\n",
+			 lost, told);
+}
+
 int main(void)
 {
 	ksft_print_header();
-	ksft_set_plan(9);
+	ksft_set_plan(10);
 	ksft_test_result(ta_module_load(TIMEAUDIT_PARAM_RATE "=5") == 0,
 			 "module loaded with rate_limit=5\n");
 	hour_in_a_loop();
 	refusals_do_not_starve_steps();
 	caller_named();
+	losses_on_record();
 	ta_module_load(NULL);
 	ksft_finished();
 }
