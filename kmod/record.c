@@ -11,8 +11,8 @@
 #include <linux/ctype.h>
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
-#include <linux/rcupdate.h>
 #include <linux/math64.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/task_stack.h>
 #include <linux/string.h>
