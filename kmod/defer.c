@@ -13,6 +13,7 @@
  */
 #include <linux/atomic.h>
 #include <linux/bitops.h>
+#include <linux/hardirq.h>
 #include <linux/hash.h>
 #include <linux/kprobes.h>
 #include <linux/log2.h>
@@ -96,7 +97,8 @@ static void ta_defer_work_cb(struct work_struct *work)
 void ta_defer_submit(struct ta_pending *p)
 {
 	p->who.self = false;
-	if (!(current->flags & (PF_KTHREAD | PF_IO_WORKER))) {
+	/* Only a task's own call, never an interrupt that hit it. */
+	if (in_task() && !(current->flags & (PF_KTHREAD | PF_IO_WORKER))) {
 		init_task_work(&p->cb, ta_defer_task_cb);
 		/* Fails only once the task is past exit_task_work(). */
 		if (!task_work_add(current, &p->cb, TWA_RESUME))
