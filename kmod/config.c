@@ -2,40 +2,89 @@
 /*
  * Every tunable is a module parameter with the same name at insmod time
  * and under /sys/module/timeaudit/parameters. Writers are serialised by a
- * mutex and publish a whole new config under a seqlock, so a probe
- * handler always sees one consistent config and never blocks for long.
+ * mutex and publish a whole new config through an RCU pointer, so a probe
+ * handler sees one consistent config and never waits for anything (a
+ * seqlock_t reader may take the writer's lock on PREEMPT_RT).
  */
 #include <linux/bits.h>
 #include <linux/capability.h>
+#include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
 #include <linux/stddef.h>
-#include <linux/seqlock.h>
 
 #include "config.h"
 #include "format.h"
 #include "record.h"
 
+struct ta_config_box {
+	struct rcu_head rcu;
+	struct ta_config cfg;
+};
+
 static DEFINE_MUTEX(ta_config_mutex);
-static DEFINE_SEQLOCK(ta_config_seq);
 static bool ta_pinned;	/* locked: we hold a reference on ourselves */
+static bool ta_config_closed;	/* module exit: no new box to leak */
 
-static struct ta_config ta_config = TA_CONFIG_DEFAULTS;
+/*
+ * The config in force. It starts as the static box, which insmod's
+ * arguments edit in place (nothing reads it before init); every later
+ * write publishes a new allocated box and frees the old after a grace
+ * period.
+ */
+static struct ta_config_box ta_config_initial = { .cfg = TA_CONFIG_DEFAULTS };
+static struct ta_config_box __rcu *ta_config_cur =
+	RCU_INITIALIZER(&ta_config_initial);
 
+/* Any context, probe handlers included: never waits. */
 void ta_config_get(struct ta_config *out)
 {
-	unsigned int seq;
-
-	do {
-		seq = read_seqbegin(&ta_config_seq);
-		*out = ta_config;
-	} while (read_seqretry(&ta_config_seq, seq));
+	rcu_read_lock();
+	*out = rcu_dereference(ta_config_cur)->cfg;
+	rcu_read_unlock();
 }
+NOKPROBE_SYMBOL(ta_config_get);
 
 bool ta_config_locked(void)
 {
-	return READ_ONCE(ta_config.locked);
+	bool locked;
+
+	rcu_read_lock();
+	locked = rcu_dereference(ta_config_cur)->cfg.locked;
+	rcu_read_unlock();
+	return locked;
+}
+NOKPROBE_SYMBOL(ta_config_locked);
+
+static struct ta_config_box *ta_config_held(void)
+{
+	return rcu_dereference_protected(ta_config_cur,
+					 lockdep_is_held(&ta_config_mutex));
+}
+
+/* Writers hold the mutex. The boxes are never changed once published. */
+static int ta_config_publish(const struct ta_config *next, bool runtime)
+{
+	struct ta_config_box *old = ta_config_held(), *box;
+
+	if (!runtime) {
+		/* insmod arguments: no reader yet, no allocation to leak. */
+		old->cfg = *next;
+		return 0;
+	}
+	if (ta_config_closed)
+		return -EBUSY;
+	box = kmalloc(sizeof(*box), GFP_KERNEL);
+	if (!box)
+		return -ENOMEM;
+	box->cfg = *next;
+	rcu_assign_pointer(ta_config_cur, box);
+	if (old != &ta_config_initial)
+		kfree_rcu(old, rcu);
+	return 0;
 }
 
 enum ta_param_kind { TA_P_U64, TA_P_MASK, TA_P_CLASSES, TA_P_KEY,
@@ -138,7 +187,7 @@ static int ta_param_set(const char *val, const struct kernel_param *kp)
 	int err;
 
 	mutex_lock(&ta_config_mutex);
-	next = ta_config;
+	next = ta_config_held()->cfg;
 	ta_param_format(p, &next, old, sizeof(old));
 
 	if (runtime && !capable(CAP_AUDIT_CONTROL))
@@ -148,10 +197,9 @@ static int ta_param_set(const char *val, const struct kernel_param *kp)
 	else
 		err = ta_param_parse(p, val, &next);
 
+	if (!err)
+		err = ta_config_publish(&next, runtime);
 	if (!err) {
-		write_seqlock(&ta_config_seq);
-		ta_config = next;
-		write_sequnlock(&ta_config_seq);
 		if (runtime && next.locked)
 			ta_pin();
 	} else {
@@ -160,7 +208,7 @@ static int ta_param_set(const char *val, const struct kernel_param *kp)
 		 * is copied before it is checked): the record of the refusal
 		 * must carry the config in force, never the rejected one.
 		 */
-		next = ta_config;
+		next = ta_config_held()->cfg;
 	}
 
 	if (runtime) {
@@ -236,7 +284,10 @@ TA_U64(freq_drift_budget_ppb, freq_drift_budget_ppb, 1,
 	TIMEAUDIT_MAX_FDRIFT_BUDGET_PPB, "ppb");
 MODULE_PARM_DESC(freq_drift_budget_ppb, "Net of small frequency changes within the window that is recorded, ppb (default 5000 = 5 ppm)");
 TA_U64(rate_limit, rate_limit, 0, TIMEAUDIT_MAX_RATE, "records/s, 0: none");
-MODULE_PARM_DESC(rate_limit, "Records per second before the rest are summarised, 0 for no limit (default 20)");
+MODULE_PARM_DESC(rate_limit, "Records per second of each class before the rest are summarised, 0 for no limit (default 20)");
+TA_U64(ratelimit_exempt_ns, ratelimit_exempt_ns, 0,
+	TIMEAUDIT_MAX_RATE_EXEMPT_NS, "ns, 0: every step");
+MODULE_PARM_DESC(ratelimit_exempt_ns, "Steps at least this large are recorded whatever the rate limit, ns (default 1000000000 = 1 s; 0: every step)");
 
 static struct ta_param ta_param_status_mask = {
 	.name = TIMEAUDIT_PARAM_STATUS, .kind = TA_P_MASK,
@@ -271,7 +322,22 @@ MODULE_PARM_DESC(locked, "1: parameters read-only and module pinned until reboot
 void ta_config_start(void)
 {
 	mutex_lock(&ta_config_mutex);
-	if (ta_config.locked)
+	if (ta_config_held()->cfg.locked)
 		ta_pin();
 	mutex_unlock(&ta_config_mutex);
+}
+
+/* After the probes are gone: nobody reads the config any more. */
+void ta_config_exit(void)
+{
+	struct ta_config_box *box;
+
+	mutex_lock(&ta_config_mutex);
+	box = ta_config_held();
+	ta_config_initial.cfg = box->cfg;	/* the unload record's config */
+	RCU_INIT_POINTER(ta_config_cur, &ta_config_initial);
+	ta_config_closed = true;
+	mutex_unlock(&ta_config_mutex);
+	if (box != &ta_config_initial)
+		kfree_rcu(box, rcu);
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Module parameters: validation, atomic publication and lock mode. */
+/* Module parameters: validation, RCU publication and lock mode. */
 #ifndef TA_CONFIG_H
 #define TA_CONFIG_H
 
@@ -8,5 +8,6 @@
 void ta_config_get(struct ta_config *out);
 bool ta_config_locked(void);
 void ta_config_start(void);
+void ta_config_exit(void);
 
 #endif /* TA_CONFIG_H */

@@ -4,6 +4,7 @@
  * sit under the module's own kobject so they vanish with the module.
  */
 #include <linux/atomic.h>
+#include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/sysfs.h>
 
@@ -16,6 +17,12 @@ static atomic64_t ta_counters[TA_CNT_COUNT];
 void ta_count(enum ta_counter c)
 {
 	atomic64_inc(&ta_counters[c]);
+}
+NOKPROBE_SYMBOL(ta_count);
+
+u64 ta_counter_read(enum ta_counter c)
+{
+	return atomic64_read(&ta_counters[c]);
 }
 
 /* Under the module's kobject, attributes are module_attributes. */

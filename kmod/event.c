@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The one place with state across events: the drift windows, the rate
- * limit and the summary of what the rate limit held back. It is small
- * and guarded by a raw spinlock, since events arrive in probe context.
- * Nothing is dropped silently: a record over the rate is counted and
- * described by a summary record, written a second later from a worker.
+ * limits and the summary of what they held back. It is small and guarded
+ * by a raw spinlock, since events arrive in probe context, where nothing
+ * may sleep on PREEMPT_RT: the records themselves are written later, in
+ * task context (defer.c). Nothing is dropped silently: a record over the
+ * rate, lost by audit or by a full pool, and a missed probe, are counted
+ * and told by a summary record written a second later from a worker.
  */
-#include <linux/audit.h>
-#include <linux/cred.h>
+#include <linux/atomic.h>
 #include <linux/kprobes.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
@@ -17,63 +18,116 @@
 
 #include "config.h"
 #include "counters.h"
+#include "defer.h"
 #include "event.h"
+#include "probes.h"
 #include "record.h"
 
 static DEFINE_RAW_SPINLOCK(ta_state_lock);
 static struct ta_drift ta_time_drift, ta_freq_drift;
-static struct ta_rate ta_rate;
+static struct ta_rate ta_rate[TIMEAUDIT_CLASS_COUNT];	/* one per class */
 static struct ta_summary ta_summary;	/* guarded by ta_state_lock */
+
+/* Losses and misses already told by a summary; the summary worker's. */
+static u64 ta_told_lost, ta_told_missed;
+static atomic64_t ta_missed_seen = ATOMIC64_INIT(0);
+static bool ta_summary_off;	/* module exit: no more summaries queued */
 
 static void ta_summary_work(struct work_struct *work)
 {
-	struct ta_summary sum;
+	static struct ta_summary sum;	/* one worker at a time */
 	struct ta_config cfg;
 	unsigned long flags;
+	bool held = false;
+	int c;
 
 	raw_spin_lock_irqsave(&ta_state_lock, flags);
 	sum = ta_summary;
 	memset(&ta_summary, 0, sizeof(ta_summary));
 	raw_spin_unlock_irqrestore(&ta_state_lock, flags);
-	if (!sum.suppressed)
+	for (c = 0; c < TIMEAUDIT_CLASS_COUNT; c++)
+		held |= sum.cls[c].count != 0;
+	sum.lost = ta_counter_read(TA_CNT_LOST);
+	sum.missed = ta_probes_missed();
+	if (!held && sum.lost == ta_told_lost && sum.missed == ta_told_missed)
 		return;
 	ta_config_get(&cfg);
-	ta_record_summary(&sum, &cfg);
+	/*
+	 * A summary lost itself is counted, but does not make the next
+	 * one: with an exclude rule on its type that would never end.
+	 */
+	ta_told_lost = sum.lost + ta_record_summary(&sum, &cfg);
+	ta_told_missed = sum.missed;
 }
 
 static DECLARE_DELAYED_WORK(ta_summary_dwork, ta_summary_work);
 
-/* Caller holds ta_state_lock. */
-static void ta_hold_back(const struct ta_event *ev, enum ta_item item)
+/* Any context: a summary within a second. */
+static void ta_summary_soon(void)
 {
-	struct ta_summary *s = &ta_summary;
+	if (!READ_ONCE(ta_summary_off))
+		schedule_delayed_work(&ta_summary_dwork, HZ);
+}
+NOKPROBE_SYMBOL(ta_summary_soon);
 
-	if (!s->suppressed)
-		s->first_ns = ktime_get_real_ns();
-	s->suppressed++;
+/* A record was lost (audit refused it, or no slot was free). */
+void ta_event_loss(void)
+{
+	ta_summary_soon();
+}
+NOKPROBE_SYMBOL(ta_event_loss);
+
+/* Caller holds ta_state_lock. */
+static void ta_hold_back(const struct ta_event *ev, enum ta_item item,
+			 const struct ta_actor *who)
+{
+	struct ta_held *h = &ta_summary.cls[ta_item_class(item)];
+	u64 mag = ta_rate_magnitude(ev, item);
+	s64 now = ktime_get_real_ns();
+
+	if (!ta_summary.first_ns)
+		ta_summary.first_ns = now;
+	if (!h->count || mag > h->max_abs) {
+		h->max_abs = mag;
+		h->max_time_ns = now;
+		h->max_who = *who;
+	}
+	h->count++;
+	h->sum_abs = h->sum_abs + mag < mag ? U64_MAX : h->sum_abs + mag;
 	if (item == TA_ITEM_STEP)
-		s->net_step_ns += ev->step_ns;
-	else
-		s->ntp++;
-	s->last_pid = task_tgid_nr(current);
-	s->last_uid = from_kuid(&init_user_ns, current_uid());
-	s->last_auid = from_kuid(&init_user_ns, audit_get_loginuid(current));
-	get_task_comm(s->last_comm, current);
+		h->net_ns += ev->step_ns;
 	ta_count(TA_CNT_RATELIMITED);
 }
+NOKPROBE_SYMBOL(ta_hold_back);
+
+/* Probe context: a miss is told by a summary, like a loss. */
+static void ta_check_missed(void)
+{
+	u64 missed = ta_probes_missed();
+
+	if (missed != (u64)atomic64_read(&ta_missed_seen)) {
+		atomic64_set(&ta_missed_seen, missed);
+		ta_summary_soon();
+	}
+}
+NOKPROBE_SYMBOL(ta_check_missed);
 
 void ta_handle_event(const struct ta_event *ev)
 {
-	struct ta_drift_result time_res, freq_res;
+	struct ta_drift_result time_res = {}, freq_res = {};
 	bool time_fire = false, freq_fire = false, held = false;
 	struct ta_drift_input in;
+	struct ta_pending *p;
 	struct ta_decision d;
+	struct ta_actor who;
 	struct ta_config cfg;
 	unsigned long flags;
+	u64 now_ns;
 	u32 emit = 0;
 	s64 now_s;
 	int item;
 
+	ta_check_missed();
 	ta_config_get(&cfg);
 	ta_policy_decide(ev, &cfg, &d);
 	for (item = 0; item < TA_ITEM_COUNT; item++) {
@@ -84,7 +138,12 @@ void ta_handle_event(const struct ta_event *ev)
 			ta_count(TA_CNT_SUPPRESSED);
 	}
 	ta_policy_drift_input(ev, &d, &in);
-	now_s = div_s64(ktime_get_mono_fast_ns(), NSEC_PER_SEC);
+	if (!d.emit && !in.time && !in.freq && !in.reset_time &&
+	    !in.reset_freq)
+		return;
+	ta_actor_get(&who);
+	now_ns = ktime_get_mono_fast_ns();
+	now_s = div_s64(now_ns, NSEC_PER_SEC);
 
 	raw_spin_lock_irqsave(&ta_state_lock, flags);
 	if (in.reset_time)
@@ -102,34 +161,52 @@ void ta_handle_event(const struct ta_event *ev)
 	for (item = 0; item < TA_ITEM_COUNT; item++) {
 		if (!(d.emit & BIT(item)))
 			continue;
-		if (ta_rate_take(&ta_rate, ktime_get_mono_fast_ns(),
+		if (ta_rate_exempt(ev, item, cfg.ratelimit_exempt_ns) ||
+		    ta_rate_take(&ta_rate[ta_item_class(item)], now_ns,
 				 cfg.rate_limit)) {
 			emit |= BIT(item);
 		} else {
-			ta_hold_back(ev, item);
+			ta_hold_back(ev, item, &who);
 			held = true;
 		}
 	}
 	raw_spin_unlock_irqrestore(&ta_state_lock, flags);
 
 	if (held)
-		schedule_delayed_work(&ta_summary_dwork, HZ);
-	if (emit)
-		ta_record_event(ev, emit, &cfg);
-	if (time_fire) {
+		ta_summary_soon();
+	if (time_fire)
 		ta_count(TA_CNT_EVENTS + TIMEAUDIT_CLASS_DRIFT);
-		ta_record_drift(ev, &time_res, false, &cfg);
-	}
-	if (freq_fire) {
+	if (freq_fire)
 		ta_count(TA_CNT_EVENTS + TIMEAUDIT_CLASS_DRIFT);
-		ta_record_drift(ev, &freq_res, true, &cfg);
+	if (!emit && !time_fire && !freq_fire)
+		return;
+	p = ta_defer_claim();
+	if (!p) {
+		/* Each record this event would have written is lost. */
+		for (item = hweight32(emit) + time_fire + freq_fire; item;
+		     item--)
+			ta_count(TA_CNT_LOST);
+		ta_event_loss();
+		return;
 	}
+	p->ev = *ev;
+	p->emit = emit;
+	p->time_drift = time_fire;
+	p->freq_drift = freq_fire;
+	p->time_res = time_res;
+	p->freq_res = freq_res;
+	p->who = who;
+	ta_defer_submit(p);
 }
 NOKPROBE_SYMBOL(ta_handle_event);
 
-/* After the probes are gone: write what the rate limit still holds. */
+/*
+ * After the probes are gone and the pending records are written: write
+ * what the rate limit still holds, and queue no summary any more.
+ */
 void ta_event_exit(void)
 {
+	WRITE_ONCE(ta_summary_off, true);
 	cancel_delayed_work_sync(&ta_summary_dwork);
 	ta_summary_work(NULL);
 }

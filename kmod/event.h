@@ -6,6 +6,7 @@
 #include "policy.h"
 
 void ta_handle_event(const struct ta_event *ev);
+void ta_event_loss(void);
 void ta_event_exit(void);
 
 #endif /* TA_EVENT_H */

@@ -8,10 +8,23 @@
 
 #include "config.h"
 #include "counters.h"
+#include "defer.h"
 #include "event.h"
 #include "lock.h"
 #include "probes.h"
 #include "record.h"
+
+/*
+ * Once the probes are gone (or never all came up): write every pending
+ * record, then the last summary, and only then let the module go, so no
+ * task_work, work item or summary can run after its code is freed.
+ */
+static void timeaudit_quiesce(void)
+{
+	ta_defer_drain();
+	ta_event_exit();
+	ta_defer_exit();
+}
 
 static int __init timeaudit_init(void)
 {
@@ -20,23 +33,33 @@ static int __init timeaudit_init(void)
 
 	err = ta_counters_init();
 	if (err)
-		return err;
+		goto fail_counters;
+	err = ta_defer_init();
+	if (err)
+		goto fail_defer;
 	err = ta_probes_init();
 	if (err) {
-		ta_counters_exit();
-		return err;
+		/* Probes registered before the failure may have fired. */
+		timeaudit_quiesce();
+		goto fail_defer;
 	}
 	err = ta_lock_init();
 	if (err) {
 		ta_probes_exit();
-		ta_counters_exit();
-		return err;
+		timeaudit_quiesce();
+		goto fail_defer;
 	}
 	ta_config_start();
 	ta_config_get(&cfg);
 	ta_record_load(&cfg);
 	pr_info("version %s loaded\n", TIMEAUDIT_VERSION);
 	return 0;
+
+fail_defer:
+	ta_counters_exit();
+fail_counters:
+	ta_config_exit();
+	return err;
 }
 
 static void __exit timeaudit_exit(void)
@@ -46,12 +69,13 @@ static void __exit timeaudit_exit(void)
 
 	ta_lock_exit();
 	ta_probes_exit();
-	ta_event_exit();
+	timeaudit_quiesce();
 	ta_counters_exit();
 	ta_config_get(&cfg);
 	u.locked = cfg.locked;
 	u.suppressed = ta_lock_suppressed();
 	ta_record_unload(&u, &cfg, GFP_KERNEL);
+	ta_config_exit();
 	pr_info("unloaded\n");
 }
 

@@ -5,10 +5,12 @@
  * take a snapshot of the config and ask ta_policy_decide() what to log.
  */
 #include <linux/bits.h>
+#include <linux/bitops.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
+#include <linux/overflow.h>
 #include <linux/string.h>
 #include <linux/timex.h>
 
@@ -220,17 +222,36 @@ void ta_drift_reset(struct ta_drift *d)
 	memset(d, 0, sizeof(*d));
 }
 
+/* Whether bucket @i still lies within the window ending at @now_s. */
+static bool ta_drift_live(const struct ta_drift *d, int i, s64 now_s,
+			  s64 width, u64 window_s)
+{
+	return d->b[i].count &&
+	       d->b[i].start_s + width > now_s - (s64)window_s;
+}
+
 /*
- * Add @delta at second @now_s; returns true, and resets, when the net of
- * the last @window_s seconds reaches @budget in either direction.
+ * Add @delta at second @now_s; returns true when the net of the last
+ * @window_s seconds reaches @budget in either direction, and then each
+ * time it doubles again. The level is back at @budget when the window is
+ * empty or a whole window passed since the last record, so a steady
+ * drift is still recorded once per window.
  */
 bool ta_drift_add(struct ta_drift *d, s64 now_s, s64 delta, u64 window_s,
 		  u64 budget, struct ta_drift_result *r)
 {
 	s64 width = max_t(s64, 1, div_u64(window_s, TA_DRIFT_BUCKETS));
 	s64 start = now_s - (now_s % width);
-	int i = (int)(div_s64(start, width) % TA_DRIFT_BUCKETS);
+	bool empty = true;
+	u64 mag;
+	int i;
 
+	for (i = 0; i < TA_DRIFT_BUCKETS; i++)
+		if (ta_drift_live(d, i, now_s, width, window_s))
+			empty = false;
+	if (empty || now_s - d->fired_s >= (s64)window_s)
+		d->level = 0;
+	i = (int)(div_s64(start, width) % TA_DRIFT_BUCKETS);
 	if (d->b[i].start_s != start || !d->b[i].count) {
 		d->b[i].start_s = start;
 		d->b[i].sum = 0;
@@ -242,15 +263,17 @@ bool ta_drift_add(struct ta_drift *d, s64 now_s, s64 delta, u64 window_s,
 	r->net = 0;
 	r->count = 0;
 	for (i = 0; i < TA_DRIFT_BUCKETS; i++) {
-		if (!d->b[i].count || d->b[i].start_s + width <=
-		    now_s - (s64)window_s)
+		if (!ta_drift_live(d, i, now_s, width, window_s))
 			continue;
 		r->net += d->b[i].sum;
 		r->count += d->b[i].count;
 	}
-	if (ta_abs64(r->net) < budget)
+	mag = ta_abs64(r->net);
+	if (mag < max(d->level, budget))
 		return false;
-	ta_drift_reset(d);
+	/* The next record when the net has doubled again (saturated). */
+	d->level = mag > U64_MAX / 2 ? U64_MAX : 2 * mag;
+	d->fired_s = now_s;
 	return true;
 }
 
@@ -274,6 +297,103 @@ bool ta_rate_take(struct ta_rate *r, u64 now_ns, u64 rate)
 	r->tokens -= NSEC_PER_SEC;
 	return true;
 }
+
+/*
+ * A step at least @exempt_ns large is written on its own whatever the
+ * rate: a flood of small steps cannot fold a big one into a summary.
+ */
+bool ta_rate_exempt(const struct ta_event *ev, enum ta_item item,
+		    u64 exempt_ns)
+{
+	if (ev->result < 0)
+		return false;	/* a refusal changed nothing */
+	if (item == TA_ITEM_STEP)
+		return ta_abs64(ev->step_ns) >= exempt_ns;
+	if (item == TA_ITEM_PHC_STEP && !ev->phc.settime)
+		return ta_abs64(ev->phc.offset_ns) >= exempt_ns;
+	return false;
+}
+
+/* Unit of ta_rate_magnitude() for the items of each class. */
+const char *ta_rate_unit(enum timeaudit_class class)
+{
+	switch (class) {
+	case TIMEAUDIT_CLASS_FREQ:
+		return "ppb";
+	case TIMEAUDIT_CLASS_TICK:
+		return "us";
+	case TIMEAUDIT_CLASS_TAI:
+		return "s";
+	case TIMEAUDIT_CLASS_TZ:
+		return "min";
+	case TIMEAUDIT_CLASS_STATUS:
+		return "flags";
+	default:
+		return "ns";
+	}
+}
+
+static u64 ta_us_to_ns_sat(s64 us)
+{
+	u64 ns;
+
+	if (check_mul_overflow(ta_abs64(us), (u64)NSEC_PER_USEC, &ns))
+		return U64_MAX;
+	return ns;
+}
+
+/* The NTP value behind each NTP item, for ta_rate_magnitude(). */
+static const s8 ta_item_ntp[TA_ITEM_COUNT] = {
+	[TA_ITEM_STEP] = -1, [TA_ITEM_OFFSET] = TA_NTP_OFFSET,
+	[TA_ITEM_ADJUST] = TA_NTP_ADJUST, [TA_ITEM_FREQ] = TA_NTP_FREQ,
+	[TA_ITEM_STATUS] = TA_NTP_STATUS, [TA_ITEM_TAI] = TA_NTP_TAI,
+	[TA_ITEM_TICK] = TA_NTP_TICK, [TA_ITEM_DENIED] = -1,
+	[TA_ITEM_RTC] = -1, [TA_ITEM_TZ] = -1, [TA_ITEM_PHC_STEP] = -1,
+	[TA_ITEM_PHC_FREQ] = -1,
+};
+
+/*
+ * How large the change an item held back by the rate limit was, in the
+ * unit of its class (ta_rate_unit()): what the summary adds up and keeps
+ * the largest of. A refusal changed nothing (0); a PTP frequency change
+ * counts 0 in a class measured in ns; status counts the flags changed.
+ */
+u64 ta_rate_magnitude(const struct ta_event *ev, enum ta_item item)
+{
+	const struct ta_ntp_val *v = NULL;
+
+	if (item < TA_ITEM_COUNT && ta_item_ntp[item] >= 0)
+		v = &ev->ntp[ta_item_ntp[item]];
+	switch (item) {
+	case TA_ITEM_STEP:
+		return ta_abs64(ev->step_ns);
+	case TA_ITEM_OFFSET:
+		return ta_abs64(ta_offset_to_ns(v->new, HZ));
+	case TA_ITEM_ADJUST:
+		return ta_us_to_ns_sat(v->new);
+	case TA_ITEM_FREQ:
+		return ta_abs64(ta_freq_to_ppb(v->new) - ta_freq_to_ppb(v->old));
+	case TA_ITEM_STATUS:
+		return hweight64(v->old ^ v->new);
+	case TA_ITEM_TAI:
+	case TA_ITEM_TICK:
+		return ta_abs64(v->new - v->old);
+	case TA_ITEM_RTC:
+		return ta_abs64(ev->rtc.new_ns - (ev->rtc.old_known ?
+						  ev->rtc.old_ns :
+						  ev->real_before_ns));
+	case TA_ITEM_TZ:
+		return ta_abs64((s64)ev->tz.new_minuteswest -
+				ev->tz.old_minuteswest);
+	case TA_ITEM_PHC_STEP:
+		return ta_abs64(ev->phc.settime ?
+				ev->phc.new_ns - ev->real_before_ns :
+				ev->phc.offset_ns);
+	default:	/* denied, PTP frequency */
+		return 0;
+	}
+}
+
 
 /* The slew an adjust/offset item asked for, in ns. */
 static s64 ta_slew_ns(const struct ta_event *ev, enum ta_item item)

@@ -95,6 +95,7 @@ struct ta_config {
 	u64 freq_drift_window_s;
 	u64 freq_drift_budget_ppb;
 	u64 rate_limit;				/* records/s, 0: none */
+	u64 ratelimit_exempt_ns;		/* steps never held back */
 	u32 status_mask;
 	u32 classes;				/* BIT(enum timeaudit_class) */
 	bool locked;
@@ -116,6 +117,7 @@ struct ta_config {
 	.freq_drift_window_s = TIMEAUDIT_DEF_FDRIFT_WINDOW_S, \
 	.freq_drift_budget_ppb = TIMEAUDIT_DEF_FDRIFT_BUDGET_PPB, \
 	.rate_limit = TIMEAUDIT_DEF_RATE, \
+	.ratelimit_exempt_ns = TIMEAUDIT_DEF_RATE_EXEMPT_NS, \
 	.status_mask = TIMEAUDIT_DEF_STATUS_MASK, \
 	.classes = GENMASK(TIMEAUDIT_CLASS_COUNT - 1, 0), \
 	.key = TIMEAUDIT_DEF_KEY, \
@@ -129,6 +131,10 @@ struct ta_decision {
 /*
  * Net drift: the sum of the changes that stayed below their own threshold,
  * over a sliding window kept as a ring of time buckets (no allocation).
+ * A record is written when the net reaches the budget, then again each
+ * time it doubles; the level is back at the budget once the window is
+ * empty or a window passed since the last record: a burst says the same
+ * with log2 as many records, a steady drift is still seen every window.
  */
 #define TA_DRIFT_BUCKETS	16
 
@@ -138,6 +144,8 @@ struct ta_drift {
 		s64 sum;
 		u32 count;
 	} b[TA_DRIFT_BUCKETS];
+	u64 level;	/* |net| of the next record; 0: the budget */
+	s64 fired_s;	/* when the last record was written */
 };
 
 struct ta_drift_result {
@@ -156,6 +164,10 @@ struct ta_rate {
 };
 
 bool ta_rate_take(struct ta_rate *r, u64 now_ns, u64 rate);
+bool ta_rate_exempt(const struct ta_event *ev, enum ta_item item,
+		    u64 exempt_ns);
+u64 ta_rate_magnitude(const struct ta_event *ev, enum ta_item item);
+const char *ta_rate_unit(enum timeaudit_class class);
 
 /* What an event adds to the drift windows, from the policy's decision. */
 struct ta_drift_input {

@@ -318,10 +318,13 @@ static void ta_test_drift(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, i, 111);
 	KUNIT_EXPECT_EQ(test, r.count, 112U);
 	KUNIT_EXPECT_EQ(test, r.net, 112LL * 900000);
-	/* ... and it starts over. */
-	KUNIT_EXPECT_FALSE(test, ta_drift_add(&d, 1200, 900000, 600, 100000000,
-					      &r));
-	KUNIT_EXPECT_EQ(test, r.count, 1U);
+	/* ... and the next one waits until the net has doubled: 201.6 ms. */
+	for (i = 112; i < 300; i++)
+		if (ta_drift_add(&d, 1000 + i, 900000, 600, 100000000, &r))
+			break;
+	KUNIT_EXPECT_EQ(test, i, 223);
+	KUNIT_EXPECT_EQ(test, r.count, 224U);
+	KUNIT_EXPECT_EQ(test, r.net, 224LL * 900000);
 
 	/* Alternating corrections never add up. */
 	ta_drift_reset(&d);
@@ -347,6 +350,105 @@ static void ta_test_drift(struct kunit *test)
 					     100000000, &r));
 	KUNIT_EXPECT_EQ(test, r.net, -100000000LL);
 	KUNIT_EXPECT_EQ(test, r.count, 3U);
+}
+
+/* A burst says the same with fewer records; a steady drift still shows. */
+static void ta_test_drift_backoff(struct kunit *test)
+{
+	struct ta_drift d;
+	struct ta_drift_result r;
+	int i, n = 0;
+
+	/* 100 steps of 50 ms: at 0.1, 0.2, 0.4, 0.8, 1.6 and 3.2 s. */
+	ta_drift_reset(&d);
+	for (i = 0; i < 100; i++)
+		n += ta_drift_add(&d, 5000 + i, 50000000, 600, 100000000, &r);
+	KUNIT_EXPECT_EQ(test, n, 6);
+	KUNIT_EXPECT_EQ(test, r.net, 100LL * 50000000);
+	/* The other way counts as much. */
+	ta_drift_reset(&d);
+	KUNIT_EXPECT_TRUE(test, ta_drift_add(&d, 0, 100000000, 600, 100000000,
+					     &r));
+	KUNIT_EXPECT_FALSE(test, ta_drift_add(&d, 1, -250000000, 600,
+					      100000000, &r));
+	KUNIT_EXPECT_TRUE(test, ta_drift_add(&d, 2, -50000000, 600, 100000000,
+					     &r));
+	KUNIT_EXPECT_EQ(test, r.net, -200000000LL);
+	/* A window after the last record, the level is the budget again. */
+	ta_drift_reset(&d);
+	KUNIT_EXPECT_TRUE(test, ta_drift_add(&d, 0, 100000000, 600, 100000000,
+					     &r));
+	KUNIT_EXPECT_FALSE(test, ta_drift_add(&d, 500, 99000000, 600, 100000000,
+					      &r));
+	KUNIT_EXPECT_TRUE(test, ta_drift_add(&d, 600, 1000000, 600, 100000000,
+					     &r));
+	KUNIT_EXPECT_EQ(test, r.net, 100000000LL);
+	/* Near the top, the level saturates instead of wrapping. */
+	ta_drift_reset(&d);
+	KUNIT_EXPECT_TRUE(test, ta_drift_add(&d, 0, S64_MIN, 600, 1, &r));
+	KUNIT_EXPECT_EQ(test, d.level, U64_MAX);
+}
+
+static void ta_test_rate_exempt(struct kunit *test)
+{
+	struct ta_event ev = { .path = TA_PATH_ADJTIMEX, .stepped = true };
+
+	ev.step_ns = NSEC_PER_SEC;
+	KUNIT_EXPECT_TRUE(test, ta_rate_exempt(&ev, TA_ITEM_STEP,
+					       NSEC_PER_SEC));
+	ev.step_ns = -(s64)NSEC_PER_SEC;
+	KUNIT_EXPECT_TRUE(test, ta_rate_exempt(&ev, TA_ITEM_STEP,
+					       NSEC_PER_SEC));
+	ev.step_ns = NSEC_PER_SEC - 1;
+	KUNIT_EXPECT_FALSE(test, ta_rate_exempt(&ev, TA_ITEM_STEP,
+						NSEC_PER_SEC));
+	ev.step_ns = S64_MIN;
+	KUNIT_EXPECT_TRUE(test, ta_rate_exempt(&ev, TA_ITEM_STEP,
+					       TIMEAUDIT_MAX_RATE_EXEMPT_NS));
+	/* 0: every step, never anything else. */
+	ev.step_ns = 0;
+	KUNIT_EXPECT_TRUE(test, ta_rate_exempt(&ev, TA_ITEM_STEP, 0));
+	KUNIT_EXPECT_FALSE(test, ta_rate_exempt(&ev, TA_ITEM_FREQ, 0));
+	KUNIT_EXPECT_FALSE(test, ta_rate_exempt(&ev, TA_ITEM_DENIED, 0));
+	/* A refusal changed nothing, whatever it asked for. */
+	ev.step_ns = 3600LL * NSEC_PER_SEC;
+	ev.result = -EPERM;
+	KUNIT_EXPECT_FALSE(test, ta_rate_exempt(&ev, TA_ITEM_STEP, 0));
+	/* A PTP clock stepped by ADJ_SETOFFSET; a settime is not a step. */
+	ev = (struct ta_event){ .path = TA_PATH_PHC };
+	ev.phc.offset_ns = -2LL * NSEC_PER_SEC;
+	KUNIT_EXPECT_TRUE(test, ta_rate_exempt(&ev, TA_ITEM_PHC_STEP,
+					       NSEC_PER_SEC));
+	ev.phc.settime = true;
+	KUNIT_EXPECT_FALSE(test, ta_rate_exempt(&ev, TA_ITEM_PHC_STEP,
+						NSEC_PER_SEC));
+}
+
+static void ta_test_rate_magnitude(struct kunit *test)
+{
+	struct ta_event ev = { .path = TA_PATH_ADJTIMEX };
+
+	ev.step_ns = -3600LL * NSEC_PER_SEC;
+	KUNIT_EXPECT_EQ(test, ta_rate_magnitude(&ev, TA_ITEM_STEP),
+			3600ULL * NSEC_PER_SEC);
+	ev.step_ns = S64_MIN;
+	KUNIT_EXPECT_EQ(test, ta_rate_magnitude(&ev, TA_ITEM_STEP),
+			(u64)S64_MAX + 1);
+	ev.ntp[TA_NTP_ADJUST].new = -500;
+	KUNIT_EXPECT_EQ(test, ta_rate_magnitude(&ev, TA_ITEM_ADJUST),
+			500000ULL);
+	ev.ntp[TA_NTP_ADJUST].new = S64_MIN;
+	KUNIT_EXPECT_EQ(test, ta_rate_magnitude(&ev, TA_ITEM_ADJUST),
+			U64_MAX);
+	ev.ntp[TA_NTP_FREQ].old = PPB(1000);
+	ev.ntp[TA_NTP_FREQ].new = PPB(-4000);
+	KUNIT_EXPECT_EQ(test, ta_rate_magnitude(&ev, TA_ITEM_FREQ), 5000ULL);
+	ev.ntp[TA_NTP_STATUS].old = STA_PLL;
+	ev.ntp[TA_NTP_STATUS].new = STA_INS | STA_DEL | STA_PLL;
+	KUNIT_EXPECT_EQ(test, ta_rate_magnitude(&ev, TA_ITEM_STATUS), 2ULL);
+	KUNIT_EXPECT_EQ(test, ta_rate_magnitude(&ev, TA_ITEM_DENIED), 0ULL);
+	KUNIT_EXPECT_STREQ(test, ta_rate_unit(TIMEAUDIT_CLASS_STEP), "ns");
+	KUNIT_EXPECT_STREQ(test, ta_rate_unit(TIMEAUDIT_CLASS_FREQ), "ppb");
 }
 
 static void ta_test_rate(struct kunit *test)
@@ -493,6 +595,9 @@ static void ta_test_drift_input(struct kunit *test)
 static struct kunit_case ta_policy_cases[] = {
 	KUNIT_CASE(ta_test_drift),
 	KUNIT_CASE(ta_test_rate),
+	KUNIT_CASE(ta_test_drift_backoff),
+	KUNIT_CASE(ta_test_rate_exempt),
+	KUNIT_CASE(ta_test_rate_magnitude),
 	KUNIT_CASE(ta_test_rtc_tz),
 	KUNIT_CASE(ta_test_phc),
 	KUNIT_CASE(ta_test_drift_input),

@@ -7,9 +7,12 @@
  */
 #include <linux/audit.h>
 #include <linux/compat.h>
+#include <linux/cred.h>
 #include <linux/ctype.h>
 #include <linux/kernel.h>
+#include <linux/kprobes.h>
 #include <linux/math64.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/task_stack.h>
 #include <linux/string.h>
@@ -22,6 +25,7 @@
 #include "compat.h"
 
 #include "counters.h"
+#include "event.h"
 #include "format.h"
 #include "record.h"
 
@@ -59,6 +63,8 @@ static struct audit_buffer *ta_start(int type, gfp_t gfp)
 	ab = audit_log_start(NULL, gfp, type);
 	/* NULL: backlog full, or an exclude rule for this type. */
 	ta_count(ab ? TA_CNT_EMITTED : TA_CNT_LOST);
+	if (!ab)
+		ta_event_loss();	/* a summary says so soon */
 	return ab;
 }
 
@@ -100,22 +106,52 @@ static const char *ta_syscall_name(bool compat, int nr)
 	return NULL;
 }
 
+/*
+ * Probe context: everything a record says about its caller, copied
+ * without a lock (no task_lock, no d_path), so that a worker can name it
+ * too. current's own cred and comm are stable enough for that.
+ */
+void ta_actor_get(struct ta_actor *who)
+{
+	struct task_struct *t = current;
+	const struct cred *cred = current_cred();
+
+	who->pid = task_tgid_nr(t);
+	rcu_read_lock();
+	who->ppid = task_tgid_nr(rcu_dereference(t->real_parent));
+	rcu_read_unlock();
+	who->uid = from_kuid(&init_user_ns, cred->uid);
+	who->euid = from_kuid(&init_user_ns, cred->euid);
+	who->gid = from_kgid(&init_user_ns, cred->gid);
+	who->auid = from_kuid(&init_user_ns, audit_get_loginuid(t));
+	who->ses = audit_get_sessionid(t);
+	memcpy(who->comm, t->comm, sizeof(who->comm));
+	who->comm[sizeof(who->comm) - 1] = '\0';
+	who->self = false;
+	who->syscall = -1;
+	if (in_task() && !(t->flags & PF_KTHREAD) && t->mm) {
+		who->syscall = syscall_get_nr(t, task_pt_regs(t));
+		who->compat = in_compat_syscall();
+		who->arch = syscall_get_arch(t);
+	}
+}
+NOKPROBE_SYMBOL(ta_actor_get);
+
 /* Who did it: the syscall that got here, or the kernel function. */
-static void ta_log_entry(struct audit_buffer *ab, unsigned long caller)
+static void ta_log_entry(struct audit_buffer *ab, const struct ta_actor *who,
+			 unsigned long caller)
 {
 	const char *name;
 	char sym[64];
 	char *p;
-	int nr;
 
-	if (in_task() && !(current->flags & PF_KTHREAD) && current->mm) {
-		nr = syscall_get_nr(current, task_pt_regs(current));
-		name = ta_syscall_name(in_compat_syscall(), nr);
+	if (who->syscall >= 0) {
+		name = ta_syscall_name(who->compat, who->syscall);
 		if (name)
 			audit_log_format(ab, " entry=%s", name);
 		else
-			audit_log_format(ab, " entry=syscall_%d", nr);
-		audit_log_format(ab, " arch=%x", syscall_get_arch(current));
+			audit_log_format(ab, " entry=syscall_%d", who->syscall);
+		audit_log_format(ab, " arch=%x", who->arch);
 		return;
 	}
 	/* %ps may append " [module]": keep the field one token. */
@@ -124,6 +160,23 @@ static void ta_log_entry(struct audit_buffer *ab, unsigned long caller)
 		if (*p == ' ')
 			*p = ':';
 	audit_log_format(ab, " entry=kernel caller=%s", sym);
+}
+
+/*
+ * The caller, named by the kernel when the record is written in its own
+ * context; else from the snapshot, with the same field names.
+ */
+static void ta_log_who(struct audit_buffer *ab, const struct ta_actor *who)
+{
+	if (who->self) {
+		audit_log_task_info(ab);
+		return;
+	}
+	audit_log_format(ab,
+			 " ppid=%d pid=%d auid=%u uid=%u gid=%u euid=%u ses=%u comm=",
+			 who->ppid, who->pid, who->auid, who->uid, who->gid,
+			 who->euid, who->ses);
+	ta_log_comm(ab, who->comm);
 }
 
 /*
@@ -149,6 +202,20 @@ static void ta_log_tail(struct audit_buffer *ab, const struct ta_config *cfg,
 		audit_log_format(ab, " res=%s", err < 0 ? "failed" : "success");
 	if (err < 0)
 		audit_log_format(ab, " exit=%d", err);
+}
+
+/* The end of a clock record: who, key, result; then it is written. */
+static void ta_log_end(struct audit_buffer *ab, const struct ta_actor *who,
+		       unsigned long caller, const struct ta_config *cfg,
+		       int err)
+{
+	ta_log_entry(ab, who, caller);
+	ta_log_who(ab, who);
+	ta_log_key(ab, cfg);
+	audit_log_format(ab, " res=%s", err < 0 ? "failed" : "success");
+	if (err < 0)
+		audit_log_format(ab, " exit=%d", err);
+	audit_log_end(ab);
 }
 
 /*
@@ -177,13 +244,14 @@ static void ta_log_value(struct audit_buffer *ab, const char *field,
 }
 
 static void ta_record_step(const struct ta_event *ev,
+			   const struct ta_actor *who,
 			   const struct ta_config *cfg, bool denied)
 {
 	struct timespec64 d = ns_to_timespec64(ev->step_ns);
 	char before[TA_NUM_BUF], after[TA_NUM_BUF];
 	struct audit_buffer *ab;
 
-	ab = ta_start(AUDIT_TIME_INJOFFSET, GFP_ATOMIC);
+	ab = ta_start(AUDIT_TIME_INJOFFSET, GFP_KERNEL);
 	if (!ab)
 		return;
 	ta_format_time(before, sizeof(before), ev->real_before_ns);
@@ -196,9 +264,7 @@ static void ta_record_step(const struct ta_event *ev,
 			 denied ? "denied" : "step", ta_path_names[ev->path]);
 	if (ev->modes)
 		audit_log_format(ab, " modes=0x%x", ev->modes);
-	ta_log_entry(ab, ev->caller);
-	ta_log_tail(ab, cfg, ev->result, false);
-	audit_log_end(ab);
+	ta_log_end(ab, who, ev->caller, cfg, ev->result);
 }
 
 static void ta_log_ntp_values(struct audit_buffer *ab, enum ta_item item,
@@ -270,12 +336,13 @@ static void ta_log_ntp_values(struct audit_buffer *ab, enum ta_item item,
 	}
 }
 
-static void ta_record_ntp(const struct ta_event *ev, enum ta_item item,
+static void ta_record_ntp(const struct ta_event *ev,
+			  const struct ta_actor *who, enum ta_item item,
 			  const struct ta_config *cfg)
 {
 	struct audit_buffer *ab;
 
-	ab = ta_start(AUDIT_TIME_ADJNTPVAL, GFP_ATOMIC);
+	ab = ta_start(AUDIT_TIME_ADJNTPVAL, GFP_KERNEL);
 	if (!ab)
 		return;
 	ta_log_ntp_values(ab, item, ev, cfg);
@@ -283,12 +350,11 @@ static void ta_record_ntp(const struct ta_event *ev, enum ta_item item,
 			 ev->modes);
 	if (ev->result >= 0)
 		audit_log_format(ab, " state=%s", ta_state_name(ev->result));
-	ta_log_entry(ab, ev->caller);
-	ta_log_tail(ab, cfg, ev->result, false);
-	audit_log_end(ab);
+	ta_log_end(ab, who, ev->caller, cfg, ev->result);
 }
 
 static void ta_record_rtc(const struct ta_event *ev,
+			  const struct ta_actor *who,
 			  const struct ta_config *cfg)
 {
 	s64 base = ev->rtc.old_known ? ev->rtc.old_ns : ev->real_before_ns;
@@ -296,7 +362,7 @@ static void ta_record_rtc(const struct ta_event *ev,
 	char old[TA_NUM_BUF], new[TA_NUM_BUF], sys[TA_NUM_BUF];
 	struct audit_buffer *ab;
 
-	ab = ta_start(AUDIT_TIME_INJOFFSET, GFP_ATOMIC);
+	ab = ta_start(AUDIT_TIME_INJOFFSET, GFP_KERNEL);
 	if (!ab)
 		return;
 	if (ev->rtc.old_known)
@@ -311,15 +377,14 @@ static void ta_record_rtc(const struct ta_event *ev,
 			 (long long)d.tv_sec, d.tv_nsec, ev->rtc.id, old, new,
 			 sys, ev->rtc.new_ns - ev->real_before_ns,
 			 cfg->threshold[TIMEAUDIT_CLASS_RTC]);
-	ta_log_entry(ab, ev->caller);
-	ta_log_tail(ab, cfg, ev->result, false);
-	audit_log_end(ab);
+	ta_log_end(ab, who, ev->caller, cfg, ev->result);
 }
 
 static void ta_record_tz(const struct ta_event *ev,
+			 const struct ta_actor *who,
 			 const struct ta_config *cfg)
 {
-	struct audit_buffer *ab = ta_start(AUDIT_TIME_ADJNTPVAL, GFP_ATOMIC);
+	struct audit_buffer *ab = ta_start(AUDIT_TIME_ADJNTPVAL, GFP_KERNEL);
 
 	if (!ab)
 		return;
@@ -327,22 +392,19 @@ static void ta_record_tz(const struct ta_event *ev,
 			 "op=tz old=%d new=%d old_dsttime=%d new_dsttime=%d class=tz via=settimeofday",
 			 ev->tz.old_minuteswest, ev->tz.new_minuteswest,
 			 ev->tz.old_dsttime, ev->tz.new_dsttime);
-	ta_log_entry(ab, ev->caller);
-	ta_log_tail(ab, cfg, ev->result, false);
-	audit_log_end(ab);
+	ta_log_end(ab, who, ev->caller, cfg, ev->result);
 }
 
 /* The end of every PTP clock record: which clock, how, who, the result. */
 static void ta_log_phc_tail(struct audit_buffer *ab, const struct ta_event *ev,
+			    const struct ta_actor *who,
 			    const struct ta_config *cfg, bool denied)
 {
 	audit_log_format(ab, " class=%s via=phc", denied ? "denied" : "ptp");
 	ta_log_value(ab, "clock", ev->phc.name, false);
 	if (ev->modes)
 		audit_log_format(ab, " modes=0x%x", ev->modes);
-	ta_log_entry(ab, ev->caller);
-	ta_log_tail(ab, cfg, ev->result, false);
-	audit_log_end(ab);
+	ta_log_end(ab, who, ev->caller, cfg, ev->result);
 }
 
 /*
@@ -351,6 +413,7 @@ static void ta_log_phc_tail(struct audit_buffer *ab, const struct ta_event *ev,
  * step. A refused attempt shows what it asked for, with res=failed.
  */
 static void ta_record_phc_step(const struct ta_event *ev,
+			       const struct ta_actor *who,
 			       const struct ta_config *cfg, bool denied)
 {
 	char new[TA_NUM_BUF], sys[TA_NUM_BUF];
@@ -358,7 +421,7 @@ static void ta_record_phc_step(const struct ta_event *ev,
 	struct timespec64 d;
 	s64 ns;
 
-	ab = ta_start(AUDIT_TIME_INJOFFSET, GFP_ATOMIC);
+	ab = ta_start(AUDIT_TIME_INJOFFSET, GFP_KERNEL);
 	if (!ab)
 		return;
 	if (ev->phc.settime) {
@@ -377,7 +440,7 @@ static void ta_record_phc_step(const struct ta_event *ev,
 				 (long long)d.tv_sec, d.tv_nsec, ns,
 				 cfg->threshold[TIMEAUDIT_CLASS_STEP]);
 	}
-	ta_log_phc_tail(ab, ev, cfg, denied);
+	ta_log_phc_tail(ab, ev, who, cfg, denied);
 }
 
 /*
@@ -386,6 +449,7 @@ static void ta_record_phc_step(const struct ta_event *ev,
  * clock was seen since the module was loaded.
  */
 static void ta_record_phc_freq(const struct ta_event *ev,
+			       const struct ta_actor *who,
 			       const struct ta_config *cfg, bool denied)
 {
 	s64 old_ppb = ta_scaled_ppm_to_ppb(ev->phc.old_freq);
@@ -393,13 +457,13 @@ static void ta_record_phc_freq(const struct ta_event *ev,
 	char old[TA_NUM_BUF], new[TA_NUM_BUF], delta[TA_NUM_BUF];
 	struct audit_buffer *ab;
 
-	ab = ta_start(AUDIT_TIME_ADJNTPVAL, GFP_ATOMIC);
+	ab = ta_start(AUDIT_TIME_ADJNTPVAL, GFP_KERNEL);
 	if (!ab)
 		return;
 	if (denied && !(ev->modes & ADJ_FREQUENCY)) {
 		/* Refused before it was read: only the modes tell what. */
 		audit_log_format(ab, "op=denied old=0 new=0");
-		ta_log_phc_tail(ab, ev, cfg, denied);
+		ta_log_phc_tail(ab, ev, who, cfg, denied);
 		return;
 	}
 	ta_format_ppm(new, sizeof(new), new_ppb);
@@ -417,12 +481,12 @@ static void ta_record_phc_freq(const struct ta_event *ev,
 	audit_log_format(ab,
 			 " old_ppm=%s new_ppm=%s delta_ppm=%s threshold_ppb=%llu",
 			 old, new, delta, cfg->threshold[TIMEAUDIT_CLASS_FREQ]);
-	ta_log_phc_tail(ab, ev, cfg, denied);
+	ta_log_phc_tail(ab, ev, who, cfg, denied);
 }
 
-/* Called from probe context: GFP_ATOMIC only, never sleeps. */
+/* Called from probe context: GFP_KERNEL only, never sleeps. */
 void ta_record_event(const struct ta_event *ev, u32 emit,
-		     const struct ta_config *cfg)
+		     const struct ta_actor *who, const struct ta_config *cfg)
 {
 	int item;
 
@@ -430,29 +494,29 @@ void ta_record_event(const struct ta_event *ev, u32 emit,
 		/* A refused step is shown as a step of zero. */
 		if (ev->path == TA_PATH_PHC && !ev->phc.settime &&
 		    !(ev->modes & ADJ_SETOFFSET))
-			ta_record_phc_freq(ev, cfg, true);
+			ta_record_phc_freq(ev, who, cfg, true);
 		else if (ev->path == TA_PATH_PHC)
-			ta_record_phc_step(ev, cfg, true);
+			ta_record_phc_step(ev, who, cfg, true);
 		else if (ev->path != TA_PATH_ADJTIMEX ||
 			 (ev->modes & ADJ_SETOFFSET))
-			ta_record_step(ev, cfg, true);
+			ta_record_step(ev, who, cfg, true);
 		else
-			ta_record_ntp(ev, TA_ITEM_DENIED, cfg);
+			ta_record_ntp(ev, who, TA_ITEM_DENIED, cfg);
 		return;
 	}
 	if (emit & BIT(TA_ITEM_RTC))
-		ta_record_rtc(ev, cfg);
+		ta_record_rtc(ev, who, cfg);
 	if (emit & BIT(TA_ITEM_TZ))
-		ta_record_tz(ev, cfg);
+		ta_record_tz(ev, who, cfg);
 	if (emit & BIT(TA_ITEM_PHC_STEP))
-		ta_record_phc_step(ev, cfg, false);
+		ta_record_phc_step(ev, who, cfg, false);
 	if (emit & BIT(TA_ITEM_PHC_FREQ))
-		ta_record_phc_freq(ev, cfg, false);
+		ta_record_phc_freq(ev, who, cfg, false);
 	if (emit & BIT(TA_ITEM_STEP))
-		ta_record_step(ev, cfg, false);
+		ta_record_step(ev, who, cfg, false);
 	for (item = TA_ITEM_OFFSET; item < TA_ITEM_DENIED; item++)
 		if (emit & BIT(item))
-			ta_record_ntp(ev, item, cfg);
+			ta_record_ntp(ev, who, item, cfg);
 }
 
 /*
@@ -461,7 +525,7 @@ void ta_record_event(const struct ta_event *ev, u32 emit,
  */
 void ta_record_drift(const struct ta_event *ev,
 		     const struct ta_drift_result *res, bool freq,
-		     const struct ta_config *cfg)
+		     const struct ta_actor *who, const struct ta_config *cfg)
 {
 	struct timespec64 d = ns_to_timespec64(res->net);
 	char a[TA_NUM_BUF], b[TA_NUM_BUF], c[TA_NUM_BUF];
@@ -469,7 +533,7 @@ void ta_record_drift(const struct ta_event *ev,
 	s64 now_ppb;
 
 	ab = ta_start(freq ? AUDIT_TIME_ADJNTPVAL : AUDIT_TIME_INJOFFSET,
-		      GFP_ATOMIC);
+		      GFP_KERNEL);
 	if (!ab)
 		return;
 	if (freq) {
@@ -491,35 +555,74 @@ void ta_record_drift(const struct ta_event *ev,
 				 res->count, cfg->drift_window_s,
 				 cfg->drift_budget_ns, ta_path_names[ev->path]);
 	}
-	ta_log_entry(ab, ev->caller);
-	ta_log_tail(ab, cfg, 0, false);
+	ta_log_end(ab, who, ev->caller, cfg, 0);
+}
+
+static const char * const ta_class_names[] = TIMEAUDIT_CLASS_NAMES;
+
+/*
+ * One class's share of a summary: how many, how much, the largest, who.
+ * Returns 1 if the record was lost (counted in records_lost), else 0.
+ */
+static int ta_record_held(const struct ta_summary *sum, int class,
+			  const struct ta_config *cfg)
+{
+	const struct ta_held *h = class < 0 ? NULL : &sum->cls[class];
+	struct timespec64 d = ns_to_timespec64(h ? h->net_ns : 0);
+	char first[TA_NUM_BUF], when[TA_NUM_BUF];
+	struct audit_buffer *ab;
+
+	ab = ta_start(AUDIT_TIME_INJOFFSET, GFP_KERNEL);
+	if (!ab)
+		return audit_enabled ? 1 : 0;
+	audit_log_format(ab, "sec=%lld nsec=%ld delta_ns=%lld class=ratelimit",
+			 (long long)d.tv_sec, d.tv_nsec, h ? h->net_ns : 0);
+	if (h) {
+		ta_format_time(first, sizeof(first), sum->first_ns);
+		ta_format_time(when, sizeof(when), h->max_time_ns);
+		audit_log_format(ab,
+				 " held_class=%s suppressed=%llu sum_abs=%llu max_abs=%llu unit=%s max_time=%s since=%s",
+				 ta_class_names[class], h->count, h->sum_abs,
+				 h->max_abs, ta_rate_unit(class), when, first);
+	} else {
+		audit_log_format(ab, " held_class=none suppressed=0");
+	}
+	audit_log_format(ab, " rate_limit=%llu lost=%llu missed=%llu",
+			 cfg->rate_limit, sum->lost, sum->missed);
+	if (h) {
+		audit_log_format(ab,
+				 " max_pid=%d max_auid=%u max_uid=%u max_ses=%u max_comm=",
+				 h->max_who.pid, h->max_who.auid,
+				 h->max_who.uid, h->max_who.ses);
+		ta_log_comm(ab, h->max_who.comm);
+	}
+	ta_log_key(ab, cfg);
+	audit_log_format(ab, " res=success");
 	audit_log_end(ab);
+	return 0;
 }
 
 /*
  * Written by a worker, so the identity fields would name the worker: the
- * last task held back is named in last_* fields instead.
+ * task with the largest change of each class is named in max_* fields.
+ * One record per class held back; one with held_class=none when only
+ * losses are new. Returns how many of its records were lost.
  */
-void ta_record_summary(const struct ta_summary *sum,
-		       const struct ta_config *cfg)
+int ta_record_summary(const struct ta_summary *sum,
+		      const struct ta_config *cfg)
 {
-	struct timespec64 d = ns_to_timespec64(sum->net_step_ns);
-	struct audit_buffer *ab = ta_start(AUDIT_TIME_INJOFFSET, GFP_KERNEL);
-	char first[TA_NUM_BUF];
+	bool any = false;
+	int class, lost = 0;
 
-	if (!ab)
-		return;
-	ta_format_time(first, sizeof(first), sum->first_ns);
-	audit_log_format(ab,
-			 "sec=%lld nsec=%ld delta_ns=%lld class=ratelimit suppressed=%llu steps=%llu others=%llu since=%s rate_limit=%llu last_pid=%d last_auid=%u last_uid=%u last_comm=",
-			 (long long)d.tv_sec, d.tv_nsec, sum->net_step_ns,
-			 sum->suppressed, sum->suppressed - sum->ntp, sum->ntp,
-			 first, cfg->rate_limit, sum->last_pid, sum->last_auid,
-			 sum->last_uid);
-	ta_log_comm(ab, sum->last_comm);
-	ta_log_key(ab, cfg);
-	audit_log_format(ab, " res=success");
-	audit_log_end(ab);
+	for (class = 0; class < TIMEAUDIT_CLASS_COUNT; class++) {
+		if (!sum->cls[class].count)
+			continue;
+		lost += ta_record_held(sum, class, cfg);
+		any = true;
+	}
+	if (!any)
+		lost += ta_record_held(sum, -1, cfg);
+	return lost;
 }
 
 void ta_record_config(const char *op, const char *param, const char *old_val,
@@ -562,13 +665,14 @@ void ta_record_load(const struct ta_config *cfg)
 				 cfg->threshold[thr[i].class]);
 	ta_format_classes(classes, sizeof(classes), cfg->classes);
 	audit_log_format(ab,
-			 " %s=0x%04x %s=%llu %s=%llu %s=%llu %s=%llu %s=%llu %s=%s %s=%d",
+			 " %s=0x%04x %s=%llu %s=%llu %s=%llu %s=%llu %s=%llu %s=%llu %s=%s %s=%d",
 			 TIMEAUDIT_PARAM_STATUS, cfg->status_mask,
 			 TIMEAUDIT_PARAM_DRIFT_WINDOW, cfg->drift_window_s,
 			 TIMEAUDIT_PARAM_DRIFT_BUDGET, cfg->drift_budget_ns,
 			 TIMEAUDIT_PARAM_FDRIFT_WINDOW, cfg->freq_drift_window_s,
 			 TIMEAUDIT_PARAM_FDRIFT_BUDGET, cfg->freq_drift_budget_ppb,
 			 TIMEAUDIT_PARAM_RATE, cfg->rate_limit,
+			 TIMEAUDIT_PARAM_RATE_EXEMPT, cfg->ratelimit_exempt_ns,
 			 TIMEAUDIT_PARAM_CLASSES, classes,
 			 TIMEAUDIT_PARAM_LOCKED, cfg->locked);
 	ta_log_tail(ab, cfg, 0, true);

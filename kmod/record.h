@@ -5,27 +5,50 @@
 
 #include <linux/gfp.h>
 #include <linux/sched.h>
+#include <linux/timeaudit.h>
 
 #include "policy.h"
 
-/* What the rate limit held back, for the summary record. */
+/*
+ * Who made a change, taken in probe context without a lock. A record
+ * written by the caller itself (task_work) names it with the kernel's
+ * own identity fields; one written by a worker uses this snapshot.
+ */
+struct ta_actor {
+	pid_t pid, ppid;
+	u32 uid, euid, gid, auid, ses;
+	int syscall;		/* its number; -1: not from a syscall */
+	u32 arch;		/* AUDIT_ARCH_* of the syscall */
+	bool compat;		/* a 32-bit entry */
+	bool self;		/* written in the caller's own context */
+	char comm[TASK_COMM_LEN];
+};
+
+void ta_actor_get(struct ta_actor *who);
+
+/* What the rate limit held back of one class, for the summary record. */
+struct ta_held {
+	u64 count;		/* records held back */
+	u64 sum_abs;		/* sum of |change|, saturated */
+	u64 max_abs;		/* the largest |change| ... */
+	s64 max_time_ns;	/* ... when (CLOCK_REALTIME) ... */
+	struct ta_actor max_who;	/* ... and who */
+	s64 net_ns;		/* step class: net of the steps */
+};
+
 struct ta_summary {
-	u64 suppressed;		/* records held back */
-	u64 ntp;		/* ... of which NTP values and others */
-	s64 net_step_ns;	/* net of the steps held back */
-	s64 first_ns;		/* CLOCK_REALTIME of the first */
-	pid_t last_pid;
-	u32 last_uid, last_auid;
-	char last_comm[TASK_COMM_LEN];
+	struct ta_held cls[TIMEAUDIT_CLASS_COUNT];
+	s64 first_ns;		/* CLOCK_REALTIME of the first held back */
+	u64 lost, missed;	/* totals since load, when it is written */
 };
 
 void ta_record_event(const struct ta_event *ev, u32 emit,
-		     const struct ta_config *cfg);
+		     const struct ta_actor *who, const struct ta_config *cfg);
 void ta_record_drift(const struct ta_event *ev,
 		     const struct ta_drift_result *res, bool freq,
-		     const struct ta_config *cfg);
-void ta_record_summary(const struct ta_summary *sum,
-		       const struct ta_config *cfg);
+		     const struct ta_actor *who, const struct ta_config *cfg);
+int ta_record_summary(const struct ta_summary *sum,
+		      const struct ta_config *cfg);
 void ta_record_config(const char *op, const char *param, const char *old_val,
 		      const char *new_val, int err, const struct ta_config *cfg,
 		      gfp_t gfp);

@@ -42,7 +42,7 @@ def parse_record(line):
             continue
         if v.startswith('"'):
             v = v[1:-1]
-        elif k in ("comm", "exe", "last_comm") and HEX.match(v):
+        elif k in ("comm", "exe", "last_comm", "max_comm") and HEX.match(v):
             v = bytes.fromhex(v).decode("utf-8", "replace")
         rec.setdefault(k, v)
     return rec

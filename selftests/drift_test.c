@@ -14,6 +14,7 @@
 #include "ta_lib.h"
 
 static char rec[TA_REC_MAX];
+static char recs[16][TA_REC_MAX];
 
 static void step_ns(long long ns)
 {
@@ -21,6 +22,14 @@ static void step_ns(long long ns)
 
 	tx.time.tv_sec = ns < 0 ? -1 : 0;
 	tx.time.tv_usec = ns < 0 ? 1000000000 + ns : ns;
+	adjtimex(&tx);
+}
+
+static void step_back_s(long s)
+{
+	struct timex tx = { .modes = ADJ_SETOFFSET | ADJ_NANO };
+
+	tx.time.tv_sec = -s;
 	adjtimex(&tx);
 }
 
@@ -50,10 +59,10 @@ static int drift_recs(long mark, const char *type)
 int main(void)
 {
 	long mark;
-	int i, n;
+	int i, n, last;
 
 	ksft_print_header();
-	ksft_set_plan(7);
+	ksft_set_plan(8);
 	ksft_test_result(ta_module_load(NULL) == 0, "module loaded, defaults\n");
 
 	/* 150 steps of 0.9 ms: none recorded alone, 100 ms reached at 112. */
@@ -112,6 +121,30 @@ int main(void)
 		step_ns(-900000);
 	n = drift_recs(mark, "TIME_INJOFFSET");
 	ksft_test_result(n == 0, "classes without drift: no drift record (%d)\n", n);
+
+	/*
+	 * A burst: 100 steps of 50 ms under a 100 ms step threshold, 5 s in
+	 * all. One record at the budget, then one each time the net doubles
+	 * (0.1, 0.2, 0.4, 0.8, 1.6, 3.2 s): log2(5 s / 100 ms) + 1, not one
+	 * per 100 ms.
+	 */
+	ta_module_load(TIMEAUDIT_PARAM_STEP "=100000000");
+	mark = ta_log_mark_synced();
+	for (i = 0; i < 100; i++)
+		step_ns(50000000);
+	n = ta_ausearch(mark, "-m TIME_INJOFFSET",
+			(const char *[]){ "class=drift", NULL }, recs, 16);
+	last = n < 1 ? 0 : n > 16 ? 15 : n - 1;
+	ksft_print_msg("100 steps of 50 ms: %d drift records, the last kept %lld ns over %lld events\n",
+		       n, ta_field_ll(recs[last], "delta_ns"),
+		       ta_field_ll(recs[last], "events"));
+	ksft_test_result(n == 6 &&
+			 ta_field_ll(recs[0], "delta_ns") == 100000000 &&
+			 ta_field_ll(recs[5], "delta_ns") == 3200000000LL &&
+			 ta_field_ll(recs[5], "events") == 64,
+			 "100 steps of 50 ms: a drift record at each doubling (%d)\n",
+			 n);
+	step_back_s(5);
 	ta_module_load(NULL);
 	ksft_finished();
 }

@@ -33,6 +33,7 @@ P_DBUD=$(hdr_str TIMEAUDIT_PARAM_DRIFT_BUDGET)
 P_FWIN=$(hdr_str TIMEAUDIT_PARAM_FDRIFT_WINDOW)
 P_FBUD=$(hdr_str TIMEAUDIT_PARAM_FDRIFT_BUDGET)
 P_RATE=$(hdr_str TIMEAUDIT_PARAM_RATE)
+P_REXEMPT=$(hdr_str TIMEAUDIT_PARAM_RATE_EXEMPT)
 P_CLASSES=$(hdr_str TIMEAUDIT_PARAM_CLASSES)
 P_KEY=$(hdr_str TIMEAUDIT_PARAM_KEY)
 P_LOCKED=$(hdr_str TIMEAUDIT_PARAM_LOCKED)
@@ -117,6 +118,7 @@ mk_tree() {
 	printf '21600\n' >"$R/parameters/$P_FWIN"
 	printf '5000\n' >"$R/parameters/$P_FBUD"
 	printf '20\n' >"$R/parameters/$P_RATE"
+	printf '1000000000\n' >"$R/parameters/$P_REXEMPT"
 	printf '%s\n' "$CLASSES" >"$R/parameters/$P_CLASSES"
 	printf 'time-change\n' >"$R/parameters/$P_KEY"
 	printf '0\n' >"$R/parameters/$P_LOCKED"
@@ -187,6 +189,8 @@ check "status: freq drift window in h" \
 check "status: freq drift budget in ppm" \
 	out_re '^freq_drift_budget +5ppm \(5000 ppb\)$'
 check "status: rate limit" out_re '^rate_limit +20/s \(20 records/s\)$'
+check "status: rate limit exemption" \
+	out_re '^ratelimit_exempt +1s \(1000000000 ns\)$'
 check "status: mask decoded" out_re '^status_mask +0x0030 \(STA_INS\|STA_DEL\)$'
 check "status: classes" out_re "^classes +$CLASSES\$"
 check "status: key" out_re '^key +time-change$'
@@ -219,7 +223,8 @@ check "--json thresholds in base units" json_is \
 	 'freq_ppb': 10000, 'tick_us': 1, 'tai_s': 1, 'rtc_ns': 1000000000,
 	 'status_mask': 48, 'drift_window_s': 600,
 	 'drift_budget_ns': 100000000, 'freq_drift_window_s': 21600,
-	 'freq_drift_budget_ppb': 5000, 'rate_limit': 20}"
+	 'freq_drift_budget_ppb': 5000, 'rate_limit': 20,
+	 'ratelimit_exempt_ns': 1000000000}"
 check "--json has all $NCOUNTERS counters" json_is \
 	"len(d['counters']) == $NCOUNTERS and d['counters']['records_emitted'] == 10
 	 and d['counters']['records_ratelimited'] == 13

@@ -102,7 +102,8 @@ static void test_valid(void)
 		   "drift_budget_ns = 50ms\n"
 		   "freq_drift_window = 1.5h\n"
 		   "freq_drift_budget = 2ppm\n"
-		   "rate = 0\n", &b);
+		   "rate = 0\n"
+		   "rate_exempt = 2s\n", &b);
 	tap_ok(rc == TA_EXIT_OK && !err[0], "valid file parses silently");
 	tap_ok(b.n == TA_NPARAMS, "valid file: %d assignments, one each",
 	       TA_NPARAMS);
@@ -143,10 +144,13 @@ static void test_valid(void)
 	       "freq_drift_budget = 2ppm -> 2000");
 	tap_ok(value_of(&b, "rate") && !strcmp(value_of(&b, "rate"), "0"),
 	       "rate = 0 (no limit) -> 0");
+	tap_ok(value_of(&b, "rate_exempt") &&
+	       !strcmp(value_of(&b, "rate_exempt"), "2000000000"),
+	       "rate_exempt = 2s -> 2000000000");
 	tap_ok(b.n == TA_NPARAMS &&
-	       !strcmp(b.a[TA_NPARAMS - 1].param->name, "rate") &&
-	       b.a[TA_NPARAMS - 1].line == 16,
-	       "last assignment is rate, on line 16");
+	       !strcmp(b.a[TA_NPARAMS - 1].param->name, "rate_exempt") &&
+	       b.a[TA_NPARAMS - 1].line == 17,
+	       "last assignment is rate_exempt, on line 17");
 }
 
 static void test_lock(void)
@@ -216,7 +220,7 @@ static void test_errors(void)
 	       has("denied, drift, rtc, tz, ptp, all, none"),
 	       "unknown class lists every class");
 	tap_ok(parse("foo = 1\n", &b) == TA_EXIT_USAGE &&
-	       has("freq_drift_budget, rate, classes, key"),
+	       has("freq_drift_budget, rate, rate_exempt, classes, key"),
 	       "unknown name lists the new names");
 	tap_ok(parse("tick = 1 us\n", &b) == TA_EXIT_USAGE &&
 	       has(FNAME ":1: tick=1 us: unknown unit"),
