@@ -18,6 +18,12 @@ void ta_count(enum ta_counter c)
 	atomic64_inc(&ta_counters[c]);
 }
 
+/* For the heartbeat, which reports what moved since the last one. */
+u64 ta_counter_read(enum ta_counter c)
+{
+	return atomic64_read(&ta_counters[c]);
+}
+
 /* Under the module's kobject, attributes are module_attributes. */
 struct ta_counter_attr {
 	struct module_attribute attr;

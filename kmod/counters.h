@@ -15,6 +15,7 @@ enum ta_counter {
 };
 
 void ta_count(enum ta_counter c);
+u64 ta_counter_read(enum ta_counter c);
 int ta_counters_init(void);
 void ta_counters_exit(void);
 

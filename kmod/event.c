@@ -19,6 +19,7 @@
 #include "counters.h"
 #include "event.h"
 #include "record.h"
+#include "witness.h"
 
 static DEFINE_RAW_SPINLOCK(ta_state_lock);
 static struct ta_drift ta_time_drift, ta_freq_drift;
@@ -74,6 +75,8 @@ void ta_handle_event(const struct ta_event *ev)
 	s64 now_s;
 	int item;
 
+	if (ev->result >= 0 && ev->step_ns && ev->path != TA_PATH_PHC)
+		ta_witness_explain(ev->step_ns);
 	ta_config_get(&cfg);
 	ta_policy_decide(ev, &cfg, &d);
 	for (item = 0; item < TA_ITEM_COUNT; item++) {

@@ -11,6 +11,7 @@
 #include "event.h"
 #include "probes.h"
 #include "record.h"
+#include "witness.h"
 
 static int __init timeaudit_init(void)
 {
@@ -20,8 +21,14 @@ static int __init timeaudit_init(void)
 	err = ta_counters_init();
 	if (err)
 		return err;
+	err = ta_witness_init();
+	if (err) {
+		ta_counters_exit();
+		return err;
+	}
 	err = ta_probes_init();
 	if (err) {
+		ta_witness_exit();
 		ta_counters_exit();
 		return err;
 	}
@@ -36,6 +43,7 @@ static void __exit timeaudit_exit(void)
 {
 	struct ta_config cfg;
 
+	ta_witness_exit();
 	ta_probes_exit();
 	ta_event_exit();
 	ta_counters_exit();

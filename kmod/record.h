@@ -32,4 +32,15 @@ void ta_record_config(const char *op, const char *param, const char *old_val,
 void ta_record_load(const struct ta_config *cfg);
 void ta_record_unload(int err, const struct ta_config *cfg, gfp_t gfp);
 
+/* From the witness's worker (task context), see witness.h. */
+struct ta_witness_rec;
+struct ta_blind_rec;
+struct ta_heartbeat_rec;
+void ta_record_witness(const struct ta_witness_rec *w,
+		       const struct ta_config *cfg);
+void ta_record_blind(const struct ta_blind_rec *b, bool end,
+		     const struct ta_config *cfg);
+void ta_record_heartbeat(const struct ta_heartbeat_rec *h,
+			 const struct ta_config *cfg);
+
 #endif /* TA_RECORD_H */
