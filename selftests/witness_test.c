@@ -304,7 +304,10 @@ static void test_no_false_positive(void)
  */
 static void test_leap(void)
 {
-	struct timex tx = { .modes = ADJ_STATUS, .status = STA_INS };
+	/* maxerror from 0: over 16 s the kernel would set STA_UNSYNC. */
+	struct timex tx = {
+		.modes = ADJ_STATUS | ADJ_MAXERROR, .status = STA_INS,
+	};
 	struct timespec mono0, mono1, t;
 	long long before;
 	int state, n;
