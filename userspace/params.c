@@ -43,6 +43,13 @@ const struct ta_param ta_params[TA_NPARAMS] = {
 	TA_NUM("rate", TIMEAUDIT_PARAM_RATE, "rate_limit", "rate_limit",
 	       ta_units_rate, 0, TIMEAUDIT_MAX_RATE, "records/s",
 	       "no limit"),
+	/* The witness cannot be turned off: the kernel refuses 0. */
+	TA_NUM("witness_interval", TIMEAUDIT_PARAM_WITNESS, "witness_interval",
+	       "witness_interval_ms", ta_units_ms, TIMEAUDIT_MIN_WITNESS_MS,
+	       TIMEAUDIT_MAX_WITNESS_MS, NULL, NULL),
+	TA_NUM("heartbeat", TIMEAUDIT_PARAM_HEARTBEAT, "heartbeat",
+	       "heartbeat_s", ta_units_window, 0, TIMEAUDIT_MAX_HEARTBEAT_S,
+	       NULL, "off"),
 	{ "classes", TIMEAUDIT_PARAM_CLASSES, "classes", NULL,
 	  TA_KIND_CLASSES, NULL, 0, 0, NULL, NULL },
 	{ "key", TIMEAUDIT_PARAM_KEY, "key", NULL,
