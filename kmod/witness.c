@@ -32,8 +32,16 @@
 
 #define TA_SECS_PER_DAY	86400
 
-/* Steps the probes saw applied since the last sample, net. */
+/*
+ * A remainder seen while steps are being reported may be one applied but
+ * not reported yet, at every sample if a task steps the clock in a loop:
+ * wait while reports keep coming, this many samples at most.
+ */
+#define TA_WITNESS_PATIENCE	8
+
+/* Steps the probes saw applied since the last sample: net, and how many. */
 static atomic64_t ta_explained;
+static atomic_t ta_explain_calls;
 
 /* The NTP state the last successful adjtimex() left (see heartbeat). */
 static atomic_t ta_sync_seen, ta_sync_status;
@@ -46,7 +54,7 @@ static struct {
 	s64 off;		/* realtime - boottime at the last sample */
 	s64 real, boot;		/* that sample's CLOCK_REALTIME, BOOTTIME */
 	s64 residual;		/* unexplained change not yet on record */
-	bool pending;		/* ... already over the threshold last time */
+	int pending;		/* samples it has been over the threshold */
 	struct ta_witness_rec rec;	/* ... and where it was first seen */
 	s64 leap_day;		/* the last UTC day end a leap explained */
 	bool blind;		/* the canary was silent at the last sample */
@@ -64,6 +72,7 @@ static s64 ta_witness_offset(void)
 void ta_witness_explain(s64 step_ns)
 {
 	atomic64_add(step_ns, &ta_explained);
+	atomic_inc(&ta_explain_calls);
 }
 NOKPROBE_SYMBOL(ta_witness_explain);
 
@@ -247,9 +256,10 @@ static void ta_witness_sample(const struct ta_config *cfg)
 {
 	u64 thr = max_t(u64, cfg->threshold[TIMEAUDIT_CLASS_STEP], 1);
 	s64 expl, off, real, boot, r;
-	bool armed;
+	bool armed, reports;
 
 	/* The explanation first: a report never precedes its step. */
+	reports = atomic_xchg(&ta_explain_calls, 0) != 0;
 	expl = atomic64_xchg(&ta_explained, 0);
 	off = ta_witness_offset();
 	real = ktime_get_real_ns();
@@ -261,14 +271,16 @@ static void ta_witness_sample(const struct ta_config *cfg)
 	r = ta_sat_add(r, -ta_witness_leap(r, ta_w.real, real));
 
 	if (ta_abs64(r) < thr) {
-		ta_w.pending = false;
-	} else if (!ta_w.pending) {
+		ta_w.pending = 0;
+	} else if (!ta_w.pending ||
+		   (reports && ta_w.pending < TA_WITNESS_PATIENCE)) {
 		/* Maybe a step whose probe has not reported yet: wait. */
-		ta_w.pending = true;
-		ta_w.rec.start_real_ns = ta_w.real;
-		ta_w.rec.end_real_ns = real;
-		ta_w.rec.window_ms = ta_elapsed_ms(ta_w.boot, boot);
-		ta_w.rec.blind = !armed;
+		if (!ta_w.pending++) {
+			ta_w.rec.start_real_ns = ta_w.real;
+			ta_w.rec.end_real_ns = real;
+			ta_w.rec.window_ms = ta_elapsed_ms(ta_w.boot, boot);
+			ta_w.rec.blind = !armed;
+		}
 	} else {
 		ta_w.rec.delta_ns = r;
 		ta_record_witness(&ta_w.rec, cfg);
@@ -278,7 +290,7 @@ static void ta_witness_sample(const struct ta_config *cfg)
 							   r);
 			ta_w.b.witness_records++;
 		}
-		ta_w.pending = false;
+		ta_w.pending = 0;
 		r = 0;
 	}
 	ta_w.residual = r;

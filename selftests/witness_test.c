@@ -13,6 +13,7 @@
 #define _GNU_SOURCE
 #include <sys/timex.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,6 +248,21 @@ static int ntp_noise(int i)
 	return adjtimex(&tx) < 0 ? -1 : 0;
 }
 
+static volatile int stop_loop;
+
+/* Steps back and forth as fast as possible: reports always in flight. */
+static void *stepper(void *arg)
+{
+	long long s = (long)arg * MSEC;
+	long n = 0;
+
+	while (!stop_loop) {
+		n += setoffset_by(s) == 0;
+		n += setoffset_by(-s) == 0;
+	}
+	return (void *)n;
+}
+
 static void test_no_false_positive(void)
 {
 	static const long long sizes[] = {
@@ -296,6 +312,26 @@ static void test_no_false_positive(void)
 	ksft_test_result(n == 0, "no witness record (%d)\n", n);
 	n = count(mark, "TIME_ADJNTPVAL", "class=blind", NULL);
 	ksft_test_result(n == 0, "no blind record (%d)\n", n);
+
+	/* Two tasks stepping in a loop for 6 s, across many samples. */
+	mark = ta_log_mark_synced();
+	{
+		pthread_t t[2];
+		void *r0, *r1;
+
+		stop_loop = 0;
+		pthread_create(&t[0], NULL, stepper, (void *)3L);
+		pthread_create(&t[1], NULL, stepper, (void *)7L);
+		sleep_ms(6000);
+		stop_loop = 1;
+		pthread_join(t[0], &r0);
+		pthread_join(t[1], &r1);
+		sleep_ms(2500);
+		n = count(mark, "TIME_INJOFFSET", "class=witness", NULL);
+		ksft_test_result(n == 0,
+				 "%ld ADJ_SETOFFSET steps from 2 tasks in 6 s: no witness record (%d)\n",
+				 (long)r0 + (long)r1, n);
+	}
 }
 
 /*
@@ -419,7 +455,7 @@ int main(void)
 	char v[32] = "";
 
 	ksft_print_header();
-	ksft_set_plan(35);
+	ksft_set_plan(36);
 
 	ksft_test_result(ta_module_load(NULL) == 0, "module loaded\n");
 	ksft_test_result(!ta_param_read(TIMEAUDIT_PARAM_WITNESS, v, sizeof(v)) &&
