@@ -450,6 +450,33 @@ static void test_limits(void)
 			 "insmod witness_interval_ms=0 refused\n");
 }
 
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* What the ftrace_ops and the canary add to a reload: for the report. */
+static void time_reloads(void)
+{
+	long long t0, t1, t2, load = 0, unload = 0;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		t0 = mono_ms();
+		ta_module_load(NULL);
+		t1 = mono_ms();
+		ta_module_unload();
+		t2 = mono_ms();
+		load += t1 - t0;
+		unload += t2 - t1;
+	}
+	ksft_print_msg("insmod %lld ms, rmmod %lld ms (mean of 3)\n",
+		       load / 3, unload / 3);
+}
+
 int main(void)
 {
 	char v[32] = "";
@@ -474,6 +501,7 @@ int main(void)
 
 	ta_write_file(FTRACE_ENABLED, "1");
 	ta_write_file(KPROBES_ENABLED, "1");
+	time_reloads();
 	ksft_test_result(ta_module_load(NULL) == 0, "module reloaded at its defaults\n");
 	ksft_finished();
 }
