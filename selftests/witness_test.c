@@ -208,8 +208,9 @@ static void test_ftrace(void)
 	err = ta_write_file(FTRACE_ENABLED, "0");
 	ksft_test_result(err == 0, "unloaded: ftrace_enabled=0 allowed (%d)\n",
 			 err);
-	ksft_test_result(ta_module_load(NULL) != 0 && !ta_module_listed(),
-			 "insmod with ftrace off fails\n");
+	ksft_test_result(ta_module_load(NULL) != 0 && !ta_module_listed() &&
+			 ta_sh("dmesg | tail -n 20 | grep -q 'kernel.ftrace_enabled is 0'") == 0,
+			 "insmod with ftrace off fails, and the kernel log says why\n");
 	err = ta_write_file(FTRACE_ENABLED, "1");
 	ta_read_file(FTRACE_ENABLED, v, sizeof(v));
 	ksft_test_result(err == 0 && atoi(v) == 1,
