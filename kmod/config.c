@@ -318,6 +318,12 @@ static struct ta_param ta_param_locked = {
 module_param_cb(locked, &ta_param_ops, &ta_param_locked, 0644);
 MODULE_PARM_DESC(locked, "1: parameters read-only and module pinned until reboot");
 
+TA_U64(witness_interval_ms, witness_interval_ms, TIMEAUDIT_MIN_WITNESS_MS,
+	TIMEAUDIT_MAX_WITNESS_MS, "ms");
+MODULE_PARM_DESC(witness_interval_ms, "How often the witness compares the clock with the steps the probes saw and checks that they fire, ms (default 1000; 100 to 60000, it cannot be turned off)");
+TA_U64(heartbeat_s, heartbeat_s, 0, TIMEAUDIT_MAX_HEARTBEAT_S, "s, 0: off");
+MODULE_PARM_DESC(heartbeat_s, "Period of the heartbeat record, s (default 3600; 0 for none; at most 604800)");
+
 /* Called once init has succeeded: insmod's locked=1 pins us from now on. */
 void ta_config_start(void)
 {

@@ -22,6 +22,7 @@
 #include "event.h"
 #include "probes.h"
 #include "record.h"
+#include "witness.h"
 
 static DEFINE_RAW_SPINLOCK(ta_state_lock);
 static struct ta_drift ta_time_drift, ta_freq_drift;
@@ -128,6 +129,8 @@ void ta_handle_event(const struct ta_event *ev)
 	int item;
 
 	ta_check_missed();
+	if (ev->result >= 0 && ev->step_ns && ev->path != TA_PATH_PHC)
+		ta_witness_explain(ev->step_ns);
 	ta_config_get(&cfg);
 	ta_policy_decide(ev, &cfg, &d);
 	for (item = 0; item < TA_ITEM_COUNT; item++) {

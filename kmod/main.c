@@ -13,6 +13,7 @@
 #include "lock.h"
 #include "probes.h"
 #include "record.h"
+#include "witness.h"
 
 /*
  * Once the probes are gone (or never all came up): write every pending
@@ -37,24 +38,30 @@ static int __init timeaudit_init(void)
 	err = ta_defer_init();
 	if (err)
 		goto fail_defer;
+	err = ta_witness_init();
+	if (err)
+		goto fail_witness;
 	err = ta_probes_init();
-	if (err) {
-		/* Probes registered before the failure may have fired. */
-		timeaudit_quiesce();
-		goto fail_defer;
-	}
+	if (err)
+		goto fail_probes;
 	err = ta_lock_init();
-	if (err) {
-		ta_probes_exit();
-		timeaudit_quiesce();
-		goto fail_defer;
-	}
+	if (err)
+		goto fail_lock;
 	ta_config_start();
 	ta_config_get(&cfg);
 	ta_record_load(&cfg);
 	pr_info("version %s loaded\n", TIMEAUDIT_VERSION);
 	return 0;
 
+fail_lock:
+	ta_probes_exit();
+fail_probes:
+	/* Probes registered before the failure may have fired. */
+	ta_witness_exit();
+	timeaudit_quiesce();
+	goto fail_defer;
+fail_witness:
+	ta_defer_exit();
 fail_defer:
 	ta_counters_exit();
 fail_counters:
@@ -67,6 +74,7 @@ static void __exit timeaudit_exit(void)
 	struct ta_unload u = { .forced = ta_lock_forced() };
 	struct ta_config cfg;
 
+	ta_witness_exit();
 	ta_lock_exit();
 	ta_probes_exit();
 	timeaudit_quiesce();

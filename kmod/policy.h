@@ -100,6 +100,8 @@ struct ta_config {
 	u32 classes;				/* BIT(enum timeaudit_class) */
 	bool locked;
 	char key[TIMEAUDIT_KEY_MAX + 1];
+	u64 witness_interval_ms;		/* witness and canary period */
+	u64 heartbeat_s;			/* 0: no heartbeat */
 };
 
 /* The documented defaults (see the uapi header), for the module and KUnit. */
@@ -121,6 +123,8 @@ struct ta_config {
 	.status_mask = TIMEAUDIT_DEF_STATUS_MASK, \
 	.classes = GENMASK(TIMEAUDIT_CLASS_COUNT - 1, 0), \
 	.key = TIMEAUDIT_DEF_KEY, \
+	.witness_interval_ms = TIMEAUDIT_DEF_WITNESS_MS, \
+	.heartbeat_s = TIMEAUDIT_DEF_HEARTBEAT_S, \
 }
 
 struct ta_decision {

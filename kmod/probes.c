@@ -33,6 +33,7 @@
 #include "probes.h"
 #include "record.h"
 #include "seen.h"
+#include "witness.h"
 
 static atomic64_t ta_inflight_misses;
 
@@ -50,6 +51,7 @@ struct ta_adjtimex_data {
 	u32 modes;
 	s64 setoffset_ns;	/* ADJ_SETOFFSET: the step, applied exactly */
 	s64 real_before;
+	const struct __kernel_timex *txc;	/* read back on return */
 };
 
 /*
@@ -104,6 +106,7 @@ static int ta_adjtimex_entry(struct kretprobe_instance *ri,
 	if (!d->slot)
 		atomic64_inc(&ta_inflight_misses);
 	d->real_before = ktime_get_real_ns();
+	d->txc = txc;
 	return 0;
 }
 NOKPROBE_SYMBOL(ta_adjtimex_entry);
@@ -147,6 +150,8 @@ static int ta_adjtimex_ret(struct kretprobe_instance *ri,
 		ta_fill_ntp(&ev, d->slot);
 		ta_inflight_release(d->slot);
 	}
+	if (ev.result >= 0)	/* the sync state, for the witness */
+		ta_witness_ntp_seen(d->txc);
 	ta_handle_event(&ev);
 	return 0;
 }

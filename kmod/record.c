@@ -28,6 +28,7 @@
 #include "event.h"
 #include "format.h"
 #include "record.h"
+#include "witness.h"
 
 static const char * const ta_path_names[TA_PATH_COUNT] = {
 	[TA_PATH_SETTOD]	= "settimeofday",
@@ -703,4 +704,107 @@ void ta_record_unload(const struct ta_unload *u, const struct ta_config *cfg,
 	audit_log_format(ab, " arch=%x", syscall_get_arch(current));
 	ta_log_tail(ab, cfg, u->err, true);
 	audit_log_end(ab);
+}
+
+/*
+ * The witness, the canary and the heartbeat write from their worker
+ * (task context). No task did what they report: no identity fields.
+ */
+static void ta_log_untasked_tail(struct audit_buffer *ab,
+				 const struct ta_config *cfg)
+{
+	ta_log_key(ab, cfg);
+	audit_log_format(ab, " res=success");
+	audit_log_end(ab);
+}
+
+/* A change of the clock no probe reported, and where it was first seen. */
+void ta_record_witness(const struct ta_witness_rec *w,
+		       const struct ta_config *cfg)
+{
+	struct audit_buffer *ab = ta_start(AUDIT_TIME_INJOFFSET, GFP_KERNEL);
+	struct timespec64 d = ns_to_timespec64(w->delta_ns);
+	char from[TA_NUM_BUF], to[TA_NUM_BUF];
+
+	if (!ab)
+		return;
+	ta_format_time(from, sizeof(from), w->start_real_ns);
+	ta_format_time(to, sizeof(to), w->end_real_ns);
+	audit_log_format(ab,
+			 "sec=%lld nsec=%ld delta_ns=%lld threshold_ns=%llu class=%s window_start=%s window_end=%s window_ms=%llu probes=%s",
+			 (long long)d.tv_sec, d.tv_nsec, w->delta_ns,
+			 cfg->threshold[TIMEAUDIT_CLASS_STEP],
+			 TIMEAUDIT_CLASS_WITNESS, from, to, w->window_ms,
+			 w->blind ? "blind" : "armed");
+	ta_log_untasked_tail(ab, cfg);
+}
+
+/*
+ * The probes stopped firing: a state (TIME_ADJNTPVAL). They fire again:
+ * how long they did not and how far the clock was stepped meanwhile
+ * (TIME_INJOFFSET).
+ */
+void ta_record_blind(const struct ta_blind_rec *b, bool end,
+		     const struct ta_config *cfg)
+{
+	struct timespec64 d = ns_to_timespec64(b->delta_ns);
+	char since[TA_NUM_BUF], until[TA_NUM_BUF];
+	struct audit_buffer *ab;
+
+	ab = ta_start(end ? AUDIT_TIME_INJOFFSET : AUDIT_TIME_ADJNTPVAL,
+		      GFP_KERNEL);
+	if (!ab)
+		return;
+	ta_format_time(since, sizeof(since), b->since_real_ns);
+	ta_format_time(until, sizeof(until), b->until_real_ns);
+	if (end)
+		audit_log_format(ab,
+				 "sec=%lld nsec=%ld delta_ns=%lld unexplained_ns=%lld witness_records=%llu op=rearmed class=%s probes=armed since=%s until=%s blind_ms=%llu",
+				 (long long)d.tv_sec, d.tv_nsec, b->delta_ns,
+				 b->unexplained_ns, b->witness_records,
+				 TIMEAUDIT_CLASS_BLIND, since, until,
+				 b->blind_ms);
+	else
+		audit_log_format(ab,
+				 "op=blind class=%s probes=blind since=%s detected=%s",
+				 TIMEAUDIT_CLASS_BLIND, since, until);
+	ta_log_untasked_tail(ab, cfg);
+}
+
+void ta_record_heartbeat(const struct ta_heartbeat_rec *h,
+			 const struct ta_config *cfg)
+{
+	static const char * const names[] = TIMEAUDIT_CLASS_NAMES;
+	struct audit_buffer *ab = ta_start(AUDIT_TIME_ADJNTPVAL, GFP_KERNEL);
+	char flags[TA_FLAGS_BUF];
+	int i;
+
+	if (!ab)
+		return;
+	audit_log_format(ab,
+			 "op=heartbeat class=%s seq=%llu period_ms=%llu version=%s probes=%s witness_records=%llu blind_records=%llu",
+			 TIMEAUDIT_CLASS_HEARTBEAT, h->seq, h->period_ms,
+			 TIMEAUDIT_VERSION, h->armed ? "armed" : "blind",
+			 h->witness_records, h->blind_records);
+	for (i = 0; i < TIMEAUDIT_CLASS_COUNT; i++)
+		audit_log_format(ab, " %s%s=%llu", TIMEAUDIT_CNT_EVENTS_PREFIX,
+				 names[i], h->events[i]);
+	audit_log_format(ab, " %s=%llu %s=%llu %s=%llu %s=%llu",
+			 TIMEAUDIT_CNT_SUPPRESSED, h->suppressed,
+			 TIMEAUDIT_CNT_RATELIMITED, h->ratelimited,
+			 TIMEAUDIT_CNT_LOST, h->lost,
+			 TIMEAUDIT_CNT_MISSED, h->missed);
+	if (h->sync.seen) {
+		ta_format_status(flags, sizeof(flags), h->sync.status);
+		audit_log_format(ab,
+				 " ntp_status=0x%04x ntp_flags=%s unsync=%d maxerror_us=%ld esterror_us=%ld",
+				 h->sync.status, flags,
+				 !!(h->sync.status & STA_UNSYNC),
+				 h->sync.maxerror, h->sync.esterror);
+	} else {
+		/* No successful adjtimex() write seen since load. */
+		audit_log_format(ab,
+				 " ntp_status=unknown ntp_flags=unknown unsync=unknown maxerror_us=unknown esterror_us=unknown");
+	}
+	ta_log_untasked_tail(ab, cfg);
 }

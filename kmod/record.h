@@ -64,4 +64,15 @@ struct ta_unload {
 void ta_record_unload(const struct ta_unload *u, const struct ta_config *cfg,
 		      gfp_t gfp);
 
+/* From the witness's worker (task context), see witness.h. */
+struct ta_witness_rec;
+struct ta_blind_rec;
+struct ta_heartbeat_rec;
+void ta_record_witness(const struct ta_witness_rec *w,
+		       const struct ta_config *cfg);
+void ta_record_blind(const struct ta_blind_rec *b, bool end,
+		     const struct ta_config *cfg);
+void ta_record_heartbeat(const struct ta_heartbeat_rec *h,
+			 const struct ta_config *cfg);
+
 #endif /* TA_RECORD_H */

@@ -11,7 +11,17 @@ type(s) it selects; and it matches at least one record of the log, with
 a small evaluator of the Sigma subset the rules use. A rule using
 anything outside that subset fails rather than passing untested. A
 missing or empty log fails: the point is checking against real records.
+
+A file may hold a base rule (with a name) and, as its second document, an
+event_count correlation over it (an absence rule, such as a missing
+heartbeat). The base rule is checked as above. The correlation is checked
+for its keys, then run over two timelines of the base rule's real
+matches: one every TIMEAUDIT_DEF_HEARTBEAT_S (uapi header) plus a late
+witness interval, where it must stay silent, and the same with one
+missing, where it must fire. Those timelines are built, not logged: the
+test VM does not run for hours.
 """
+import bisect
 import glob
 import os
 import re
@@ -25,6 +35,13 @@ REQUIRED = ("title", "id", "status", "description", "author", "date",
 STATUS = {"stable", "test", "experimental", "deprecated", "unsupported"}
 LEVEL = {"informational", "low", "medium", "high", "critical"}
 MODIFIERS = {"contains", "startswith", "endswith", "gt", "gte", "lt", "lte"}
+
+CORR_REQUIRED = ("title", "id", "status", "description", "author", "date",
+                 "correlation", "level")
+CORR_OPS = {"gt", "gte", "lt", "lte", "eq"}
+SPAN = re.compile(r"^([1-9][0-9]*)([smhd])$")
+UAPI = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                    "uapi", "linux", "timeaudit.h")
 
 FIELD = re.compile(r'([A-Za-z_][A-Za-z0-9_-]*)=("[^"]*"|\S*)')
 HEX = re.compile(r"^(?:[0-9A-F]{2})+$")
@@ -182,11 +199,88 @@ def check_schema(rule):
     return None
 
 
+def uapi_value(name):
+    with open(UAPI, encoding="utf-8") as f:
+        m = re.search(rf"#define\s+{name}\s+([0-9]+)", f.read())
+    if not m:
+        raise ValueError(f"{name} not in {UAPI}")
+    return int(m.group(1))
+
+
+def check_correlation(corr, base):
+    """Keys of an event_count correlation over @base; None if fine."""
+    miss = [k for k in CORR_REQUIRED if k not in corr]
+    if miss:
+        return f"correlation: missing keys {miss}"
+    uuid.UUID(str(corr["id"]))
+    if corr["status"] not in STATUS or corr["level"] not in LEVEL:
+        return "correlation: bad status or level"
+    c = corr["correlation"]
+    if not isinstance(c, dict) or c.get("type") != "event_count":
+        return "correlation: only event_count is supported"
+    if not base.get("name") or c.get("rules") != [base.get("name")]:
+        return "correlation: rules must name the base rule of the file"
+    if not SPAN.match(str(c.get("timespan", ""))):
+        return "correlation: timespan is not <n>s|m|h|d"
+    cond = c.get("condition")
+    if not isinstance(cond, dict) or len(cond) != 1 or \
+            next(iter(cond)) not in CORR_OPS or \
+            not isinstance(next(iter(cond.values())), int):
+        return "correlation: condition is not one {op: integer}"
+    if c.get("group-by"):
+        return "correlation: group-by is not supported by this checker"
+    return None
+
+
+def span_seconds(span):
+    n, unit = SPAN.match(span).groups()
+    return int(n) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit]
+
+
+def correlation_fires(c, times):
+    """Whether the count in any window (t - timespan, t], t on a 1 s grid
+    from the first full window to the last event, meets the condition."""
+    span = span_seconds(c["timespan"])
+    (op, want), = c["condition"].items()
+    test = {"gt": lambda n: n > want, "gte": lambda n: n >= want,
+            "lt": lambda n: n < want, "lte": lambda n: n <= want,
+            "eq": lambda n: n == want}[op]
+    times = sorted(times)
+    for t in range(times[0] + span, times[-1] + 1):
+        n = bisect.bisect_right(times, t) - bisect.bisect_right(times,
+                                                                 t - span)
+        if test(n):
+            return True
+    return False
+
+
+def check_absence(c, base_pred, recs):
+    """Run the correlation over timelines of the base rule's matches."""
+    if not any(base_pred(r) for r in recs):
+        return "the base rule matches no real record"
+    period = uapi_value("TIMEAUDIT_DEF_HEARTBEAT_S") + \
+        -(-uapi_value("TIMEAUDIT_DEF_WITNESS_MS") // 1000)
+    steady = [i * period for i in range(12)]
+    if correlation_fires(c, steady):
+        return f"fires with one every {period} s"
+    gap = steady[:6] + steady[7:]
+    if not correlation_fires(c, gap):
+        return f"silent when one of every {period} s is missing"
+    return None
+
+
 def main():
     log = sys.argv[1] if len(sys.argv) > 1 else "build/vm-stock/audit.log"
     rdir = sys.argv[2] if len(sys.argv) > 2 else "contrib/sigma"
     rules = sorted(glob.glob(os.path.join(rdir, "*.yml")))
-    print(f"1..{3 * len(rules) + 1}")
+    ncorr = 0
+    for path in rules:
+        try:
+            with open(path, encoding="utf-8") as f:
+                ncorr += len(list(yaml.safe_load_all(f))) == 2
+        except yaml.YAMLError:
+            pass
+    print(f"1..{3 * len(rules) + ncorr + 1}")
     n, fails = 0, 0
 
     def tap(ok, msg, why=""):
@@ -207,21 +301,29 @@ def main():
     ids = set()
     for path in rules:
         name = os.path.basename(path)
+        corr = None
         try:
             with open(path, encoding="utf-8") as f:
                 docs = list(yaml.safe_load_all(f))
-            rule = docs[0] if len(docs) == 1 else None
+            corr = docs[1] if len(docs) == 2 else None
+            rule = docs[0] if len(docs) in (1, 2) else None
             err = check_schema(rule) if isinstance(rule, dict) \
-                else "not exactly one YAML mapping"
+                else "not one YAML mapping, or a rule and a correlation"
+            if not err and len(docs) == 2:
+                err = check_correlation(corr, rule) \
+                    if isinstance(corr, dict) else \
+                    "second document is not a mapping"
             if not err and rule["id"] in ids:
                 err = "duplicate id"
-            ids.add(rule["id"] if isinstance(rule, dict) else None)
+            ids.add(rule.get("id") if isinstance(rule, dict) else None)
         except (yaml.YAMLError, ValueError) as e:
             err = str(e).replace("\n", " ")
         tap(not err, f"{name}: valid Sigma", err)
         if err:
             tap(False, f"{name}: fields", "skipped: invalid")
             tap(False, f"{name}: matches", "skipped: invalid")
+            if corr is not None:
+                tap(False, f"{name}: correlation", "skipped: invalid")
             continue
         det = {k: v for k, v in rule["detection"].items() if k != "condition"}
         try:
@@ -247,6 +349,16 @@ def main():
         except (ValueError, AttributeError, TypeError) as e:
             hits, err = 0, str(e)
         tap(not err, f"{name}: matches {hits} records", err)
+        if corr is not None:
+            try:
+                err = check_absence(
+                    corr["correlation"],
+                    lambda r: pred({k: match_sel(r, s)
+                                    for k, s in det.items()}), recs)
+            except (ValueError, AttributeError, TypeError, OSError) as e:
+                err = str(e)
+            tap(not err, f"{name}: correlation silent at the default "
+                "period, fires when one is missing", err)
     return 1 if fails else 0
 
 

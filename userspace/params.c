@@ -46,6 +46,13 @@ const struct ta_param ta_params[TA_NPARAMS] = {
 	TA_NUM("rate_exempt", TIMEAUDIT_PARAM_RATE_EXEMPT, "ratelimit_exempt",
 	       "ratelimit_exempt_ns", ta_units_ns, 0,
 	       TIMEAUDIT_MAX_RATE_EXEMPT_NS, NULL, "every step exempt"),
+	/* The witness cannot be turned off: the kernel refuses 0. */
+	TA_NUM("witness_interval", TIMEAUDIT_PARAM_WITNESS, "witness_interval",
+	       "witness_interval_ms", ta_units_ms, TIMEAUDIT_MIN_WITNESS_MS,
+	       TIMEAUDIT_MAX_WITNESS_MS, NULL, NULL),
+	TA_NUM("heartbeat", TIMEAUDIT_PARAM_HEARTBEAT, "heartbeat",
+	       "heartbeat_s", ta_units_window, 0, TIMEAUDIT_MAX_HEARTBEAT_S,
+	       NULL, "off"),
 	{ "classes", TIMEAUDIT_PARAM_CLASSES, "classes", NULL,
 	  TA_KIND_CLASSES, NULL, 0, 0, NULL, NULL },
 	{ "key", TIMEAUDIT_PARAM_KEY, "key", NULL,

@@ -42,6 +42,13 @@ const struct ta_unit ta_units_window[] = {
 	{ NULL, 0 },
 };
 
+const struct ta_unit ta_units_ms[] = {
+	{ "ms", 1 },
+	{ "s", 1000 },
+	{ "min", 60000 },
+	{ NULL, 0 },
+};
+
 const struct ta_unit ta_units_rate[] = {
 	{ "/s", 1 },
 	{ NULL, 0 },

@@ -45,6 +45,7 @@ extern const struct ta_unit ta_units_us[];	/* us */
 extern const struct ta_unit ta_units_s[];	/* s */
 extern const struct ta_unit ta_units_window[];	/* s min h */
 extern const struct ta_unit ta_units_rate[];	/* /s */
+extern const struct ta_unit ta_units_ms[];	/* ms s min */
 
 extern const char *const ta_class_names[TIMEAUDIT_CLASS_COUNT];
 

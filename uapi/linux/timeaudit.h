@@ -66,6 +66,8 @@ enum timeaudit_class {
 #define TIMEAUDIT_PARAM_CLASSES		"classes"	/* comma list */
 #define TIMEAUDIT_PARAM_KEY		"key"		/* audit key */
 #define TIMEAUDIT_PARAM_LOCKED		"locked"	/* 0, or 1 until reboot */
+#define TIMEAUDIT_PARAM_WITNESS		"witness_interval_ms"	/* ms */
+#define TIMEAUDIT_PARAM_HEARTBEAT	"heartbeat_s"	/* s, 0: off */
 
 /* Defaults, as documented in Documentation/admin-guide/timeaudit.rst. */
 #define TIMEAUDIT_DEF_STEP_NS		1000000ULL	/* 1 ms */
@@ -84,6 +86,8 @@ enum timeaudit_class {
 /* A step this large is always recorded on its own, whatever the rate. */
 #define TIMEAUDIT_DEF_RATE_EXEMPT_NS	1000000000ULL	/* 1 s */
 #define TIMEAUDIT_DEF_KEY		"time-change"
+#define TIMEAUDIT_DEF_WITNESS_MS	1000ULL		/* 1 s */
+#define TIMEAUDIT_DEF_HEARTBEAT_S	3600ULL		/* hourly */
 
 /* Accepted ranges (inclusive). A threshold of 0 records every event. */
 #define TIMEAUDIT_MAX_STEP_NS		1000000000000000000ULL	/* ~31.7 years */
@@ -99,6 +103,10 @@ enum timeaudit_class {
 #define TIMEAUDIT_MAX_RATE		1000000ULL	/* 0: no limit */
 #define TIMEAUDIT_MAX_RATE_EXEMPT_NS	TIMEAUDIT_MAX_STEP_NS	/* 0: all steps */
 #define TIMEAUDIT_KEY_MAX		31	/* bytes, [A-Za-z0-9._:-] */
+/* The witness cannot be switched off: that would be a silent blind spot. */
+#define TIMEAUDIT_MIN_WITNESS_MS	100ULL
+#define TIMEAUDIT_MAX_WITNESS_MS	60000ULL	/* 1 min */
+#define TIMEAUDIT_MAX_HEARTBEAT_S	604800ULL	/* a week; 0: off */
 
 /* Sysfs: /sys/module/timeaudit/counters/<name>, read-only, one u64 each. */
 #define TIMEAUDIT_SYSFS_COUNTERS	"/sys/module/timeaudit/counters"
@@ -109,5 +117,14 @@ enum timeaudit_class {
 #define TIMEAUDIT_CNT_RATELIMITED	"records_ratelimited"	/* in summaries */
 /* events_<class> counts every event of that class seen by the probes. */
 #define TIMEAUDIT_CNT_EVENTS_PREFIX	"events_"
+
+/*
+ * Records that do not come from a probed call, in their class= field:
+ * a change of the clock no probe reported, the probes found disarmed
+ * (and armed again), and the periodic sign of life.
+ */
+#define TIMEAUDIT_CLASS_WITNESS		"witness"
+#define TIMEAUDIT_CLASS_BLIND		"blind"
+#define TIMEAUDIT_CLASS_HEARTBEAT	"heartbeat"
 
 #endif /* _UAPI_LINUX_TIMEAUDIT_H */

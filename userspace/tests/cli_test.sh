@@ -37,6 +37,8 @@ P_REXEMPT=$(hdr_str TIMEAUDIT_PARAM_RATE_EXEMPT)
 P_CLASSES=$(hdr_str TIMEAUDIT_PARAM_CLASSES)
 P_KEY=$(hdr_str TIMEAUDIT_PARAM_KEY)
 P_LOCKED=$(hdr_str TIMEAUDIT_PARAM_LOCKED)
+P_WIT=$(hdr_str TIMEAUDIT_PARAM_WITNESS)
+P_HB=$(hdr_str TIMEAUDIT_PARAM_HEARTBEAT)
 VERSION=$(hdr_str TIMEAUDIT_VERSION)
 EVENTS=$(hdr_str TIMEAUDIT_CNT_EVENTS_PREFIX)
 # In sysfs order, which is the order of status.
@@ -122,6 +124,8 @@ mk_tree() {
 	printf '%s\n' "$CLASSES" >"$R/parameters/$P_CLASSES"
 	printf 'time-change\n' >"$R/parameters/$P_KEY"
 	printf '0\n' >"$R/parameters/$P_LOCKED"
+	printf '1000\n' >"$R/parameters/$P_WIT"
+	printf '3600\n' >"$R/parameters/$P_HB"
 	i=10
 	for c in $COUNTERS; do
 		echo $i >"$R/counters/$c"
@@ -149,7 +153,7 @@ echo "TAP version 13"
 
 # --- sanity of the header extraction, or every later test is moot ----------
 check "header names extracted" [ -n "$P_STEP" ] && [ -n "$P_LOCKED" ] &&
-	[ -n "$P_RATE" ] && [ -n "$P_FBUD" ] &&
+	[ -n "$P_RATE" ] && [ -n "$P_FBUD" ] && [ -n "$P_WIT" ] && [ -n "$P_HB" ] &&
 	[ "$(echo $COUNTERS | wc -w)" -eq 5 ] &&
 	[ "$CLASSES" = "step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp" ]
 
@@ -191,6 +195,8 @@ check "status: freq drift budget in ppm" \
 check "status: rate limit" out_re '^rate_limit +20/s \(20 records/s\)$'
 check "status: rate limit exemption" \
 	out_re '^ratelimit_exempt +1s \(1000000000 ns\)$'
+check "status: witness interval" out_re '^witness_interval +1s \(1000 ms\)$'
+check "status: heartbeat" out_re '^heartbeat +1h \(3600 s\)$'
 check "status: mask decoded" out_re '^status_mask +0x0030 \(STA_INS\|STA_DEL\)$'
 check "status: classes" out_re "^classes +$CLASSES\$"
 check "status: key" out_re '^key +time-change$'
@@ -224,7 +230,8 @@ check "--json thresholds in base units" json_is \
 	 'status_mask': 48, 'drift_window_s': 600,
 	 'drift_budget_ns': 100000000, 'freq_drift_window_s': 21600,
 	 'freq_drift_budget_ppb': 5000, 'rate_limit': 20,
-	 'ratelimit_exempt_ns': 1000000000}"
+	 'ratelimit_exempt_ns': 1000000000, 'witness_interval_ms': 1000,
+	 'heartbeat_s': 3600}"
 check "--json has all $NCOUNTERS counters" json_is \
 	"len(d['counters']) == $NCOUNTERS and d['counters']['records_emitted'] == 10
 	 and d['counters']['records_ratelimited'] == 13
@@ -403,6 +410,25 @@ bad_set "rtc inexact" "rtc=1.5ns: not a whole number of ns" rtc=1.5ns
 bad_set "rate past limit" \
 	"rate=1000001: out of range, accepted 0..1000000/s (0..1000000 records/s)" \
 	rate=1000001
+
+mk_tree
+run set witness_interval=250ms heartbeat=0
+check "set witness and heartbeat: exit 0" rc_is 0
+check "set witness_interval=250ms -> 250" param_is "$P_WIT" 250
+check "set heartbeat=0 -> 0" param_is "$P_HB" 0
+run status
+check "status: heartbeat 0 is off" out_re '^heartbeat +0s \(0 s, off\)$'
+mk_tree
+run set "$P_WIT=1min" "$P_HB=168h"
+check "witness_interval=1min, heartbeat=168h at their limits" \
+	param_is "$P_WIT" 60000 && param_is "$P_HB" 604800
+mk_tree
+bad_set "witness off" \
+	"witness_interval=0: out of range, accepted 100ms..1min (100..60000 ms)" \
+	witness_interval=0
+bad_set "witness interval under 100 ms" "out of range" witness_interval=99ms
+bad_set "heartbeat past a week" "out of range, accepted 0..168h" \
+	heartbeat=604801
 bad_set "rate fraction" "not a whole number of records/s" rate=1.5
 bad_set "rate per minute" "unknown unit, accepted: /s" rate=5/min
 bad_set "negative rate" "negative values are not allowed" rate=-1

@@ -103,7 +103,9 @@ static void test_valid(void)
 		   "freq_drift_window = 1.5h\n"
 		   "freq_drift_budget = 2ppm\n"
 		   "rate = 0\n"
-		   "rate_exempt = 2s\n", &b);
+		   "rate_exempt = 2s\n"
+		   "witness_interval = 2s\n"
+		   "heartbeat_s = 1h\n", &b);
 	tap_ok(rc == TA_EXIT_OK && !err[0], "valid file parses silently");
 	tap_ok(b.n == TA_NPARAMS, "valid file: %d assignments, one each",
 	       TA_NPARAMS);
@@ -147,10 +149,16 @@ static void test_valid(void)
 	tap_ok(value_of(&b, "rate_exempt") &&
 	       !strcmp(value_of(&b, "rate_exempt"), "2000000000"),
 	       "rate_exempt = 2s -> 2000000000");
+	tap_ok(value_of(&b, "witness_interval") &&
+	       !strcmp(value_of(&b, "witness_interval"), "2000"),
+	       "witness_interval = 2s -> 2000");
+	tap_ok(value_of(&b, "heartbeat") &&
+	       !strcmp(value_of(&b, "heartbeat"), "3600"),
+	       "heartbeat_s = 1h -> 3600");
 	tap_ok(b.n == TA_NPARAMS &&
-	       !strcmp(b.a[TA_NPARAMS - 1].param->name, "rate_exempt") &&
-	       b.a[TA_NPARAMS - 1].line == 17,
-	       "last assignment is rate_exempt, on line 17");
+	       !strcmp(b.a[TA_NPARAMS - 1].param->name, "heartbeat") &&
+	       b.a[TA_NPARAMS - 1].line == 19,
+	       "last assignment is heartbeat, on line 19");
 }
 
 static void test_lock(void)
@@ -220,7 +228,7 @@ static void test_errors(void)
 	       has("denied, drift, rtc, tz, ptp, all, none"),
 	       "unknown class lists every class");
 	tap_ok(parse("foo = 1\n", &b) == TA_EXIT_USAGE &&
-	       has("freq_drift_budget, rate, rate_exempt, classes, key"),
+	       has("freq_drift_budget, rate, rate_exempt, witness_interval, heartbeat, classes, key"),
 	       "unknown name lists the new names");
 	tap_ok(parse("tick = 1 us\n", &b) == TA_EXIT_USAGE &&
 	       has(FNAME ":1: tick=1 us: unknown unit"),

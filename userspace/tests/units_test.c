@@ -616,7 +616,7 @@ static void test_params(void)
 	tap_ok(!ta_param_find("foo") && !ta_param_find(""),
 	       "unknown names are not found");
 	tap_ok(!ta_param_find("STEP"), "names are case-sensitive");
-	tap_ok(TA_NPARAMS == 15, "15 settable parameters");
+	tap_ok(TA_NPARAMS == 17, "17 settable parameters");
 	for (i = 0; i < TA_NPARAMS; i++) {
 		const struct ta_param *p = &ta_params[i];
 		size_t j;
