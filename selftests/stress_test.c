@@ -37,13 +37,32 @@ static int setoffset_ns(long long ns)
 	return adjtimex(&tx) < 0 ? -1 : 0;
 }
 
+static long long ts_ns(const struct timespec *t)
+{
+	return t->tv_sec * NSEC + t->tv_nsec;
+}
+
+/*
+ * Preemption between the two reads (PREEMPT_RT under load: milliseconds)
+ * would show as a step: bracket the realtime read with two monotonic
+ * reads and keep the tightest of a few tries.
+ */
 static long long real_minus_mono(void)
 {
-	struct timespec r, m;
+	long long best = 0, width = -1;
+	struct timespec m1, r, m2;
+	int i;
 
-	clock_gettime(CLOCK_REALTIME, &r);
-	clock_gettime(CLOCK_MONOTONIC, &m);
-	return (r.tv_sec - m.tv_sec) * NSEC + r.tv_nsec - m.tv_nsec;
+	for (i = 0; i < 20; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &m1);
+		clock_gettime(CLOCK_REALTIME, &r);
+		clock_gettime(CLOCK_MONOTONIC, &m2);
+		if (width < 0 || ts_ns(&m2) - ts_ns(&m1) < width) {
+			width = ts_ns(&m2) - ts_ns(&m1);
+			best = ts_ns(&r) - (ts_ns(&m1) + width / 2);
+		}
+	}
+	return best;
 }
 
 /* Phase A: a known number of steps and frequency writes per thread. */
