@@ -96,7 +96,7 @@ static void ta_hold_back(const struct ta_event *ev, enum ta_item item,
 	h->count++;
 	h->sum_abs = h->sum_abs + mag < mag ? U64_MAX : h->sum_abs + mag;
 	if (item == TA_ITEM_STEP)
-		h->net_ns += ev->step_ns;
+		h->net_ns = ta_add_sat(h->net_ns, ev->step_ns);
 	ta_count(TA_CNT_RATELIMITED);
 }
 NOKPROBE_SYMBOL(ta_hold_back);

@@ -12,7 +12,9 @@
 #include <linux/minmax.h>
 #include <linux/overflow.h>
 #include <linux/string.h>
+#include <linux/time64.h>
 #include <linux/timex.h>
+#include <asm/param.h>
 
 #include "policy.h"
 
@@ -67,6 +69,158 @@ s64 ta_offset_to_ns(s64 raw, unsigned int hz)
 	return ns + (s64)(((raw & 0xffffffffLL) * hz) >> 32);
 }
 
+s64 ta_add_sat(s64 a, s64 b)
+{
+	s64 r;
+
+	if (check_add_overflow(a, b, &r))
+		return b < 0 ? S64_MIN : S64_MAX;
+	return r;
+}
+
+s64 ta_sub_sat(s64 a, s64 b)
+{
+	s64 r;
+
+	if (check_sub_overflow(a, b, &r))
+		return b > 0 ? S64_MIN : S64_MAX;
+	return r;
+}
+
+s64 ta_mul_sat(s64 a, s64 b)
+{
+	s64 r;
+
+	if (check_mul_overflow(a, b, &r))
+		return (a < 0) != (b < 0) ? S64_MIN : S64_MAX;
+	return r;
+}
+
+u64 ta_abs_diff(s64 a, s64 b)
+{
+	/* Two's complement: the u64 difference is exact either way round. */
+	return a >= b ? (u64)a - (u64)b : (u64)b - (u64)a;
+}
+
+/* time_adjust (adjtime()) is in us whatever STA_NANO says. */
+s64 ta_us_to_ns(s64 us)
+{
+	return ta_mul_sat(us, NSEC_PER_USEC);
+}
+
+/*
+ * An RTC time in ns since the epoch, as rtc_tm_to_time64() * NSEC_PER_SEC
+ * for every date an RTC can hold, but in s64 throughout: mktime64() takes
+ * the year as unsigned int (year * 365 wraps beyond year 11,767,033), and
+ * the ns overflow after 2262; both saturate here instead. The probe sees
+ * the rtc_time before the RTC core validates it, so any int goes.
+ */
+s64 ta_rtc_tm_to_ns(const struct rtc_time *tm)
+{
+	s64 year = (s64)tm->tm_year + 1900;
+	s64 mon = (s64)tm->tm_mon + 1 - 2;	/* from March: leap day last */
+	s64 days, secs;
+
+	if (mon <= 0) {
+		mon += 12;
+		year--;
+	}
+	/* |year| < 2^32, |mon| < 2^32: every product fits easily. */
+	days = div_s64(year, 4) - div_s64(year, 100) + div_s64(year, 400) +
+	       div_s64(367 * mon, 12) + tm->tm_mday + year * 365 - 719499;
+	secs = ((days * 24 + tm->tm_hour) * 60 + tm->tm_min) * 60 + tm->tm_sec;
+	return ta_mul_sat(secs, NSEC_PER_SEC);
+}
+
+/*
+ * Decoding an adjtimex() call as the kernel does: timekeeping_validate_timex()
+ * and do_adjtimex()/__do_adjtimex() of 6.1, unchanged for CLOCK_REALTIME up
+ * to 7.2 (6.13 moved the NTP state into struct ntp_data, 6.17 split
+ * do_adjtimex() and renamed the NTP core ntp_adjtimex(), see compat.h;
+ * only auxiliary clocks, which do not come through do_adjtimex(), gained
+ * checks of their own).
+ *
+ * - ADJ_SETOFFSET steps the clock in do_adjtimex() before the NTP core
+ *   runs, whatever ADJ_ADJTIME or ADJ_OFFSET_READONLY say.
+ * - ADJ_ADJTIME (adjtime()) sets time_adjust unless ADJ_OFFSET_READONLY,
+ *   and ignores every other NTP bit. Without ADJ_OFFSET_SINGLESHOT (bit 0
+ *   in the kernel; user space's 0x8001 holds both) the call is refused
+ *   with EINVAL before anything else, for any caller.
+ * - Any other nonzero modes go through process_adjtimex_modes(), even
+ *   bits it does not know (which change nothing). ADJ_OFFSET_READONLY
+ *   is ADJ_NANO there: it sets STA_NANO.
+ */
+u32 ta_adjtimex_effects(u32 modes)
+{
+	u32 eff = 0;
+
+	if (modes & ADJ_ADJTIME) {
+		if (!(modes & ADJ_OFFSET_SINGLESHOT))
+			return 0;
+		if (!(modes & ADJ_OFFSET_READONLY))
+			eff |= TA_ADJ_ADJUST | TA_ADJ_PRIV;
+	} else if (modes) {
+		eff |= TA_ADJ_NTP | TA_ADJ_PRIV;
+	}
+	if (modes & ADJ_SETOFFSET)
+		eff |= TA_ADJ_STEP | TA_ADJ_PRIV;
+	return eff;
+}
+
+/*
+ * The errno timekeeping_validate_timex() gives @txc, in its order, for a
+ * caller with or without CAP_SYS_TIME. timekeeping_inject_offset() may
+ * still refuse a valid ADJ_SETOFFSET with -EINVAL: that depends on the
+ * time, not on the request. With BITS_PER_LONG == 64 only: the frequency
+ * check exists only there.
+ */
+int ta_adjtimex_check(const struct __kernel_timex *txc, bool cap_sys_time)
+{
+	u32 modes = txc->modes;
+
+	if (modes & ADJ_ADJTIME) {
+		if (!(modes & ADJ_OFFSET_SINGLESHOT))
+			return -EINVAL;
+		if (!(modes & ADJ_OFFSET_READONLY) && !cap_sys_time)
+			return -EPERM;
+	} else {
+		if (modes && !cap_sys_time)
+			return -EPERM;
+		if ((modes & ADJ_TICK) && (txc->tick < 900000 / USER_HZ ||
+					   txc->tick > 1100000 / USER_HZ))
+			return -EINVAL;
+	}
+	if (modes & ADJ_SETOFFSET) {
+		if (!cap_sys_time)
+			return -EPERM;
+		if (txc->time.tv_usec < 0)
+			return -EINVAL;
+		if (txc->time.tv_usec >= ((modes & ADJ_NANO) ? NSEC_PER_SEC :
+					  USEC_PER_SEC))
+			return -EINVAL;
+	}
+	if ((modes & ADJ_FREQUENCY) &&
+	    (txc->freq < S64_MIN / PPM_SCALE || txc->freq > S64_MAX / PPM_SCALE))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * The step an ADJ_SETOFFSET request asks for, in ns; else 0. Saturated:
+ * a refused request is recorded as asked, and nothing checked it yet.
+ * tv_usec holds ns with ADJ_NANO (a mode bit, not STA_NANO), else us.
+ */
+s64 ta_setoffset_ns(const struct __kernel_timex *txc, u32 modes)
+{
+	s64 frac = txc->time.tv_usec;
+
+	if (!(modes & ADJ_SETOFFSET))
+		return 0;
+	if (!(modes & ADJ_NANO))
+		frac = ta_us_to_ns(frac);
+	return ta_add_sat(ta_mul_sat(txc->time.tv_sec, NSEC_PER_SEC), frac);
+}
+
 /*
  * A threshold of 0 records every event of its class, even one that
  * changes nothing; otherwise the magnitude must reach the threshold.
@@ -88,7 +242,7 @@ static void ta_mark(struct ta_decision *out, const struct ta_config *cfg,
 
 static u64 ta_ntp_delta(const struct ta_event *ev, enum ta_ntp v)
 {
-	return ta_abs64(ev->ntp[v].new - ev->ntp[v].old);
+	return ta_abs_diff(ev->ntp[v].new, ev->ntp[v].old);
 }
 
 static bool ta_ntp_has(const struct ta_event *ev, enum ta_ntp v)
@@ -104,7 +258,7 @@ static void ta_decide_ntp(const struct ta_event *ev,
 
 	if (ta_ntp_has(ev, TA_NTP_ADJUST)) {
 		const struct ta_ntp_val *a = &ev->ntp[TA_NTP_ADJUST];
-		u64 ns = a->new != a->old ? ta_abs64(a->new) * NSEC_PER_USEC : 0;
+		u64 ns = a->new != a->old ? ta_abs64(ta_us_to_ns(a->new)) : 0;
 
 		ta_mark(out, cfg, TA_ITEM_ADJUST,
 			ta_crossed(ns, true, thr[TIMEAUDIT_CLASS_SLEW]));
@@ -121,8 +275,8 @@ static void ta_decide_ntp(const struct ta_event *ev,
 	if (ta_ntp_has(ev, TA_NTP_FREQ) &&
 	    ((m & ADJ_FREQUENCY) || ta_ntp_delta(ev, TA_NTP_FREQ))) {
 		const struct ta_ntp_val *f = &ev->ntp[TA_NTP_FREQ];
-		u64 ppb = ta_abs64(ta_freq_to_ppb(f->new) -
-				   ta_freq_to_ppb(f->old));
+		u64 ppb = ta_abs_diff(ta_freq_to_ppb(f->new),
+				      ta_freq_to_ppb(f->old));
 
 		ta_mark(out, cfg, TA_ITEM_FREQ,
 			ta_crossed(ppb, m & ADJ_FREQUENCY,
@@ -165,8 +319,8 @@ static void ta_decide_phc(const struct ta_event *ev,
 			ta_crossed(ta_abs64(ev->phc.offset_ns), true,
 				   thr[TIMEAUDIT_CLASS_STEP]));
 	} else if (ev->modes & ADJ_FREQUENCY) {
-		ppb = ta_abs64(ta_scaled_ppm_to_ppb(ev->phc.new_freq) -
-			       ta_scaled_ppm_to_ppb(ev->phc.old_freq));
+		ppb = ta_abs_diff(ta_scaled_ppm_to_ppb(ev->phc.new_freq),
+				  ta_scaled_ppm_to_ppb(ev->phc.old_freq));
 		ta_mark(out, cfg, TA_ITEM_PHC_FREQ, !ev->phc.old_known ||
 			ta_crossed(ppb, true, thr[TIMEAUDIT_CLASS_FREQ]));
 	}
@@ -195,12 +349,14 @@ void ta_policy_decide(const struct ta_event *ev, const struct ta_config *cfg,
 	}
 
 	if (ev->path == TA_PATH_RTC) {
-		/* Judge the change if we know the old value, else the offset. */
-		s64 base = ev->rtc.old_known ? ev->rtc.old_ns : ev->real_before_ns;
-
-		ta_mark(out, cfg, TA_ITEM_RTC,
-			ta_crossed(ta_abs64(ev->rtc.new_ns - base), true,
-				   cfg->threshold[TIMEAUDIT_CLASS_RTC]));
+		/*
+		 * Judge the change if we know the old value. If not (a write
+		 * with no read seen since load, as busybox hwclock does), the
+		 * system time says nothing about what the RTC held: record.
+		 */
+		ta_mark(out, cfg, TA_ITEM_RTC, !ev->rtc.old_known ||
+			ta_crossed(ta_abs_diff(ev->rtc.new_ns, ev->rtc.old_ns),
+				   true, cfg->threshold[TIMEAUDIT_CLASS_RTC]));
 		return;
 	}
 	if (ev->path == TA_PATH_TZ) {
@@ -257,7 +413,7 @@ bool ta_drift_add(struct ta_drift *d, s64 now_s, s64 delta, u64 window_s,
 		d->b[i].sum = 0;
 		d->b[i].count = 0;
 	}
-	d->b[i].sum += delta;
+	d->b[i].sum = ta_add_sat(d->b[i].sum, delta);
 	d->b[i].count++;
 
 	r->net = 0;
@@ -265,7 +421,7 @@ bool ta_drift_add(struct ta_drift *d, s64 now_s, s64 delta, u64 window_s,
 	for (i = 0; i < TA_DRIFT_BUCKETS; i++) {
 		if (!ta_drift_live(d, i, now_s, width, window_s))
 			continue;
-		r->net += d->b[i].sum;
+		r->net = ta_add_sat(r->net, d->b[i].sum);
 		r->count += d->b[i].count;
 	}
 	mag = ta_abs64(r->net);
@@ -399,7 +555,7 @@ u64 ta_rate_magnitude(const struct ta_event *ev, enum ta_item item)
 static s64 ta_slew_ns(const struct ta_event *ev, enum ta_item item)
 {
 	if (item == TA_ITEM_ADJUST)
-		return ev->ntp[TA_NTP_ADJUST].new * NSEC_PER_USEC;
+		return ta_us_to_ns(ev->ntp[TA_NTP_ADJUST].new);
 	return ta_offset_to_ns(ev->ntp[TA_NTP_OFFSET].new, HZ);
 }
 
@@ -426,8 +582,8 @@ void ta_policy_drift_input(const struct ta_event *ev,
 		if (!(quiet & BIT(item)))
 			continue;
 		in->time = true;
-		in->time_ns += item == TA_ITEM_STEP ? ev->step_ns :
-			       ta_slew_ns(ev, item);
+		in->time_ns = ta_add_sat(in->time_ns, item == TA_ITEM_STEP ?
+					 ev->step_ns : ta_slew_ns(ev, item));
 	}
 	if (d->emit & BIT(TA_ITEM_FREQ))
 		in->reset_freq = true;

@@ -8,6 +8,8 @@
 #define TA_POLICY_H
 
 #include <linux/bits.h>
+#include <linux/rtc.h>
+#include <linux/timex.h>
 #include <linux/types.h>
 #include <linux/timeaudit.h>
 
@@ -193,5 +195,29 @@ s64 ta_freq_to_ppb(s64 raw);
 s64 ta_scaled_ppm_to_ppb(s64 scaled);
 s64 ta_offset_to_ns(s64 raw, unsigned int hz);
 u64 ta_abs64(s64 v);
+
+/*
+ * Arithmetic on values a user chose: saturated at S64_MIN/S64_MAX rather
+ * than wrapped, so a huge value stays huge (and above every threshold).
+ */
+s64 ta_add_sat(s64 a, s64 b);
+s64 ta_sub_sat(s64 a, s64 b);
+s64 ta_mul_sat(s64 a, s64 b);
+u64 ta_abs_diff(s64 a, s64 b);	/* |a - b|, exact */
+s64 ta_us_to_ns(s64 us);
+s64 ta_rtc_tm_to_ns(const struct rtc_time *tm);
+
+/*
+ * What an adjtimex()/clock_adjtime(CLOCK_REALTIME) call can change, from
+ * its modes, decoded as do_adjtimex() does (see policy.c).
+ */
+#define TA_ADJ_STEP	BIT(0)	/* ADJ_SETOFFSET: the clock is stepped */
+#define TA_ADJ_ADJUST	BIT(1)	/* adjtime(): time_adjust, nothing else */
+#define TA_ADJ_NTP	BIT(2)	/* process_adjtimex_modes(): the NTP values */
+#define TA_ADJ_PRIV	BIT(3)	/* needs CAP_SYS_TIME: EPERM without it */
+
+u32 ta_adjtimex_effects(u32 modes);
+int ta_adjtimex_check(const struct __kernel_timex *txc, bool cap_sys_time);
+s64 ta_setoffset_ns(const struct __kernel_timex *txc, u32 modes);
 
 #endif /* TA_POLICY_H */

@@ -480,10 +480,13 @@ static void ta_test_rtc_tz(struct kunit *test)
 	};
 	struct ta_decision d;
 
-	/* Old RTC unknown: judged by its offset from system time. */
+	/*
+	 * Old RTC unknown: always recorded, even when it is set to the
+	 * system time (busybox hwclock --systohc writes without reading).
+	 */
 	ev.rtc.new_ns = 1000LL * NSEC_PER_SEC;
 	ta_policy_decide(&ev, &ta_defaults, &d);
-	KUNIT_EXPECT_EQ(test, d.emit, 0U);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_RTC));
 	ev.rtc.new_ns = 1100LL * NSEC_PER_SEC;
 	ta_policy_decide(&ev, &ta_defaults, &d);
 	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_RTC));
@@ -592,6 +595,387 @@ static void ta_test_drift_input(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, in.freq_ppb, 500LL);
 }
 
+
+/* --- decoding adjtimex() as the kernel does ----------------------------- */
+
+/* User space's adjtime() modes; in the kernel SINGLESHOT is bit 0 alone. */
+#define U_SINGLESHOT	(ADJ_ADJTIME | ADJ_OFFSET_SINGLESHOT)	/* 0x8001 */
+#define U_SS_READ	(U_SINGLESHOT | ADJ_OFFSET_READONLY)	/* 0xa001 */
+
+struct decode_case {
+	const char *name;
+	u32 modes;
+	u32 effects;
+};
+
+static const struct decode_case decode_cases[] = {
+	{ "read", 0, 0 },
+	{ "adjtime read", U_SS_READ, 0 },
+	{ "adjtime", U_SINGLESHOT, TA_ADJ_ADJUST | TA_ADJ_PRIV },
+	/* adjtime() without its bit 0: EINVAL for anyone, whatever else */
+	{ "ADJ_ADJTIME alone", ADJ_ADJTIME, 0 },
+	{ "ADJ_ADJTIME + setoffset", ADJ_ADJTIME | ADJ_SETOFFSET, 0 },
+	/* adjtime() ignores the NTP bits, but not ADJ_SETOFFSET */
+	{ "adjtime + freq", U_SINGLESHOT | ADJ_FREQUENCY,
+	  TA_ADJ_ADJUST | TA_ADJ_PRIV },
+	{ "adjtime read + setoffset (0xa101)",
+	  U_SS_READ | ADJ_SETOFFSET, TA_ADJ_STEP | TA_ADJ_PRIV },
+	{ "adjtime + setoffset", U_SINGLESHOT | ADJ_SETOFFSET,
+	  TA_ADJ_STEP | TA_ADJ_ADJUST | TA_ADJ_PRIV },
+	{ "adjtime read + all", 0xffffffff,
+	  TA_ADJ_STEP | TA_ADJ_PRIV },
+	{ "setoffset", ADJ_SETOFFSET, TA_ADJ_STEP | TA_ADJ_NTP | TA_ADJ_PRIV },
+	{ "setoffset nano", ADJ_SETOFFSET | ADJ_NANO,
+	  TA_ADJ_STEP | TA_ADJ_NTP | TA_ADJ_PRIV },
+	/* ADJ_OFFSET_READONLY without ADJ_ADJTIME is ADJ_NANO: STA_NANO */
+	{ "nano alone", ADJ_NANO, TA_ADJ_NTP | TA_ADJ_PRIV },
+	{ "offset", ADJ_OFFSET, TA_ADJ_NTP | TA_ADJ_PRIV },
+	{ "freq", ADJ_FREQUENCY, TA_ADJ_NTP | TA_ADJ_PRIV },
+	{ "tick", ADJ_TICK, TA_ADJ_NTP | TA_ADJ_PRIV },
+	{ "status", ADJ_STATUS, TA_ADJ_NTP | TA_ADJ_PRIV },
+	{ "tai", ADJ_TAI, TA_ADJ_NTP | TA_ADJ_PRIV },
+	{ "maxerror", ADJ_MAXERROR, TA_ADJ_NTP | TA_ADJ_PRIV },
+	{ "undefined bit", 0x0800, TA_ADJ_NTP | TA_ADJ_PRIV },
+	{ "high bit", 0x80000000, TA_ADJ_NTP | TA_ADJ_PRIV },
+};
+
+static void decode_desc(const struct decode_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s (0x%x)", c->name, c->modes);
+}
+
+KUNIT_ARRAY_PARAM(decode, decode_cases, decode_desc);
+
+static void ta_test_decode(struct kunit *test)
+{
+	const struct decode_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, ta_adjtimex_effects(c->modes), c->effects);
+}
+
+struct check_case {
+	const char *name;
+	u32 modes;
+	long tick, freq;
+	long long sec;
+	long usec;
+	int err_root, err_user;
+};
+
+#define TICK_OK	(1000000 / USER_HZ)
+
+static const struct check_case check_cases[] = {
+	{ "read", 0, 0, 0, 0, 0, 0, 0 },
+	{ "adjtime read", U_SS_READ, 0, 0, 0, 0, 0, 0 },
+	{ "adjtime", U_SINGLESHOT, 0, 0, 0, 0, 0, -EPERM },
+	{ "ADJ_ADJTIME alone", ADJ_ADJTIME, 0, 0, 0, 0, -EINVAL, -EINVAL },
+	{ "ADJ_ADJTIME + step", ADJ_ADJTIME | ADJ_SETOFFSET, 0, 0, 1, 0,
+	  -EINVAL, -EINVAL },
+	{ "0xa101: read + step", U_SS_READ | ADJ_SETOFFSET, 0, 0,
+	  3600, 0, 0, -EPERM },
+	{ "0xa101 nsec 999999999", U_SS_READ | ADJ_SETOFFSET, 0, 0,
+	  0, 999999999, 0, -EPERM },
+	{ "0xa101 nsec 1e9", U_SS_READ | ADJ_SETOFFSET, 0, 0,
+	  0, 1000000000, -EINVAL, -EPERM },
+	/* adjtime() skips the tick check, not the frequency check */
+	{ "adjtime bad tick", U_SINGLESHOT | ADJ_TICK, 1, 0, 0, 0,
+	  0, -EPERM },
+	{ "adjtime read bad freq", U_SS_READ | ADJ_FREQUENCY, 0,
+	  LONG_MAX, 0, 0, -EINVAL, -EINVAL },
+	{ "tick ok", ADJ_TICK, TICK_OK, 0, 0, 0, 0, -EPERM },
+	{ "tick low", ADJ_TICK, 900000 / USER_HZ - 1, 0, 0, 0, -EINVAL,
+	  -EPERM },
+	{ "tick high", ADJ_TICK, 1100000 / USER_HZ + 1, 0, 0, 0, -EINVAL,
+	  -EPERM },
+	{ "tick limits", ADJ_TICK, 900000 / USER_HZ, 0, 0, 0, 0, -EPERM },
+	{ "step usec -1", ADJ_SETOFFSET, 0, 0, 1, -1, -EINVAL, -EPERM },
+	{ "step usec 999999", ADJ_SETOFFSET, 0, 0, 1, 999999, 0, -EPERM },
+	{ "step usec 1e6", ADJ_SETOFFSET, 0, 0, 1, 1000000, -EINVAL, -EPERM },
+	{ "step nsec 1e6", ADJ_SETOFFSET | ADJ_NANO, 0, 0, 1, 1000000, 0,
+	  -EPERM },
+	{ "step S64_MIN s", ADJ_SETOFFSET, 0, 0, S64_MIN, 0, 0, -EPERM },
+	{ "freq max", ADJ_FREQUENCY, 0, S64_MAX / PPM_SCALE, 0, 0, 0, -EPERM },
+	{ "freq max+1", ADJ_FREQUENCY, 0, S64_MAX / PPM_SCALE + 1, 0, 0,
+	  -EINVAL, -EPERM },
+	{ "freq LONG_MIN", ADJ_FREQUENCY, 0, LONG_MIN, 0, 0, -EINVAL,
+	  -EPERM },
+	{ "freq S32 (compat)", ADJ_FREQUENCY, 0, S32_MIN, 0, 0, 0, -EPERM },
+	{ "nano alone", ADJ_NANO, 0, 0, 0, 0, 0, -EPERM },
+};
+
+static void check_desc(const struct check_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", c->name);
+}
+
+KUNIT_ARRAY_PARAM(check, check_cases, check_desc);
+
+static void ta_test_check(struct kunit *test)
+{
+	const struct check_case *c = test->param_value;
+	struct __kernel_timex tx = {
+		.modes = c->modes, .tick = c->tick, .freq = c->freq,
+	};
+
+	tx.time.tv_sec = c->sec;
+	tx.time.tv_usec = c->usec;
+	KUNIT_EXPECT_EQ(test, ta_adjtimex_check(&tx, true), c->err_root);
+	KUNIT_EXPECT_EQ(test, ta_adjtimex_check(&tx, false), c->err_user);
+	/* Whatever may change needs the capability. */
+	if (ta_adjtimex_effects(c->modes))
+		KUNIT_EXPECT_EQ(test, ta_adjtimex_check(&tx, false), -EPERM);
+}
+
+/* --- saturated arithmetic ------------------------------------------------ */
+
+struct sat_case {
+	s64 a, b;
+	s64 add, sub, mul;
+	u64 diff;
+};
+
+static const struct sat_case sat_cases[] = {
+	{ 0, 0, 0, 0, 0, 0 },
+	{ 1, -1, 0, 2, -1, 2 },
+	{ S64_MAX, 1, S64_MAX, S64_MAX - 1, S64_MAX, (u64)S64_MAX - 1 },
+	{ S64_MAX, -1, S64_MAX - 1, S64_MAX, -S64_MAX, (u64)S64_MAX + 1 },
+	{ S64_MIN, 1, S64_MIN + 1, S64_MIN, S64_MIN, (u64)S64_MAX + 2 },
+	{ S64_MIN, -1, S64_MIN, S64_MIN + 1, S64_MAX, (u64)S64_MAX },
+	{ S64_MAX, S64_MIN, -1, S64_MAX, S64_MIN, U64_MAX },
+	{ S64_MIN, S64_MAX, -1, S64_MIN, S64_MIN, U64_MAX },
+	{ S64_MIN, S64_MIN, S64_MIN, 0, S64_MAX, 0 },
+	{ S64_MAX, S64_MAX, S64_MAX, 0, S64_MAX, 0 },
+	/* the adjtime() offset of the bypass: wraps to 384 unsaturated */
+	{ 18446744073709552LL, 1000, 18446744073709552LL + 1000,
+	  18446744073709552LL - 1000, S64_MAX, 18446744073709552ULL - 1000 },
+	{ -18446744073709552LL, 1000, -18446744073709552LL + 1000,
+	  -18446744073709552LL - 1000, S64_MIN, 18446744073709552ULL + 1000 },
+	/* KTIME_SEC_MAX + 1 s in ns */
+	{ 9223372037LL, 1000000000, 10223372037LL, 8223372037LL, S64_MAX,
+	  8223372037ULL },
+};
+
+static void sat_desc(const struct sat_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%lld, %lld", c->a, c->b);
+}
+
+KUNIT_ARRAY_PARAM(sat, sat_cases, sat_desc);
+
+static void ta_test_sat(struct kunit *test)
+{
+	const struct sat_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, ta_add_sat(c->a, c->b), c->add);
+	KUNIT_EXPECT_EQ(test, ta_sub_sat(c->a, c->b), c->sub);
+	KUNIT_EXPECT_EQ(test, ta_mul_sat(c->a, c->b), c->mul);
+	KUNIT_EXPECT_EQ(test, ta_abs_diff(c->a, c->b), c->diff);
+	KUNIT_EXPECT_EQ(test, ta_abs_diff(c->b, c->a), c->diff);
+}
+
+/* ADJ_SETOFFSET and adjtime() values: us or ns, 64-bit and compat. */
+struct scale_case {
+	const char *name;
+	u32 modes;
+	s64 sec, frac;
+	s64 setoffset_ns;
+};
+
+static const struct scale_case scale_cases[] = {
+	{ "not a step", ADJ_OFFSET, 5, 5, 0 },
+	{ "1 h (0xa101)", U_SS_READ | ADJ_SETOFFSET, 3600, 0,
+	  3600 * NSEC_PER_SEC },
+	{ "-1.5 s us", ADJ_SETOFFSET, -2, 500000, -1500000000LL },
+	{ "-1.5 s ns", ADJ_SETOFFSET | ADJ_NANO, -2, 500000000,
+	  -1500000000LL },
+	{ "1 us", ADJ_SETOFFSET, 0, 1, 1000 },
+	{ "1 ns", ADJ_SETOFFSET | ADJ_NANO, 0, 1, 1 },
+	{ "S64_MAX s", ADJ_SETOFFSET, S64_MAX, 999999, S64_MAX },
+	{ "S64_MIN s", ADJ_SETOFFSET, S64_MIN, 0, S64_MIN },
+	{ "S64_MIN s, usec up", ADJ_SETOFFSET, S64_MIN, 999999,
+	  S64_MIN + 999999000 },
+	{ "S64_MAX us", ADJ_SETOFFSET, 0, S64_MAX, S64_MAX },
+	{ "S32 compat", ADJ_SETOFFSET, S32_MIN, 999999,
+	  (s64)S32_MIN * NSEC_PER_SEC + 999999000 },
+	{ "S32_MAX compat", ADJ_SETOFFSET | ADJ_NANO, S32_MAX, 999999999,
+	  (s64)S32_MAX * NSEC_PER_SEC + 999999999 },
+	{ "KTIME_SEC_MAX", ADJ_SETOFFSET, KTIME_SEC_MAX, 0,
+	  KTIME_SEC_MAX * NSEC_PER_SEC },
+	{ "KTIME_SEC_MAX + 1", ADJ_SETOFFSET, KTIME_SEC_MAX + 1, 0,
+	  S64_MAX },
+};
+
+static void scale_desc(const struct scale_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", c->name);
+}
+
+KUNIT_ARRAY_PARAM(scale, scale_cases, scale_desc);
+
+static void ta_test_scale(struct kunit *test)
+{
+	const struct scale_case *c = test->param_value;
+	struct __kernel_timex tx = { .modes = c->modes };
+
+	tx.time.tv_sec = c->sec;
+	tx.time.tv_usec = c->frac;
+	KUNIT_EXPECT_EQ(test, ta_setoffset_ns(&tx, c->modes), c->setoffset_ns);
+}
+
+struct us_case {
+	s64 us, ns;
+};
+
+static const struct us_case us_cases[] = {
+	{ 0, 0 }, { 1, 1000 }, { -1, -1000 },
+	{ 128000, 128000000 },
+	{ S32_MAX, (s64)S32_MAX * 1000 }, { S32_MIN, (s64)S32_MIN * 1000 },
+	{ S64_MAX / 1000, S64_MAX / 1000 * 1000 },
+	{ S64_MAX / 1000 + 1, S64_MAX },
+	{ 18446744073709552LL, S64_MAX }, { -18446744073709552LL, S64_MIN },
+	{ S64_MAX, S64_MAX }, { S64_MIN, S64_MIN },
+};
+
+static void us_desc(const struct us_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%lld us", c->us);
+}
+
+KUNIT_ARRAY_PARAM(us, us_cases, us_desc);
+
+static void ta_test_us(struct kunit *test)
+{
+	const struct us_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, ta_us_to_ns(c->us), c->ns);
+}
+
+/* --- RTC times: years 1900 to INT_MAX ------------------------------------ */
+
+struct rtc_case {
+	int year, mon, mday, hour, min, sec;
+	s64 ns;		/* S64_MAX: beyond 2262, saturated */
+};
+
+static const struct rtc_case rtc_cases[] = {
+	{ 1970, 1, 1, 0, 0, 0, 0 },
+	{ 1969, 12, 31, 23, 59, 59, -NSEC_PER_SEC },
+	{ 1900, 1, 1, 0, 0, 0, -2208988800LL * NSEC_PER_SEC },
+	{ 2000, 2, 29, 12, 0, 0, 951825600LL * NSEC_PER_SEC },
+	{ 2038, 1, 19, 3, 14, 8, 2147483648LL * NSEC_PER_SEC },
+	{ 2100, 3, 1, 0, 0, 0, 4107542400LL * NSEC_PER_SEC },
+	/* the last second an s64 of ns holds, and the first it does not */
+	{ 2262, 4, 11, 23, 47, 16, 9223372036LL * NSEC_PER_SEC },
+	{ 2262, 4, 11, 23, 47, 17, S64_MAX },
+	{ 2300, 1, 1, 0, 0, 0, S64_MAX },
+	{ 9999, 12, 31, 23, 59, 59, S64_MAX },
+	/* mktime64()'s unsigned year * 365 wraps past here */
+	{ 11767034, 1, 1, 0, 0, 0, S64_MAX },
+	{ INT_MAX - 1900, 12, 31, 23, 59, 59, S64_MAX },
+	{ INT_MAX, 12, 31, 23, 59, 59, S64_MAX },
+};
+
+static void rtc_desc(const struct rtc_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%d-%02d-%02d %02d:%02d:%02d",
+		 c->year, c->mon, c->mday, c->hour, c->min, c->sec);
+}
+
+KUNIT_ARRAY_PARAM(rtc, rtc_cases, rtc_desc);
+
+static void ta_test_rtc_ns(struct kunit *test)
+{
+	const struct rtc_case *c = test->param_value;
+	struct rtc_time tm = {
+		.tm_year = c->year - 1900, .tm_mon = c->mon - 1,
+		.tm_mday = c->mday, .tm_hour = c->hour, .tm_min = c->min,
+		.tm_sec = c->sec,
+	};
+
+	KUNIT_EXPECT_EQ(test, ta_rtc_tm_to_ns(&tm), c->ns);
+}
+
+/* Every year the kernel's own conversion gets right: the same answer. */
+static void ta_test_rtc_mktime(struct kunit *test)
+{
+	struct rtc_time tm = { .tm_mday = 28, .tm_hour = 13 };
+	s64 prev = S64_MIN;
+	s64 y;
+	int m;
+
+	for (y = 1900; y < 2262; y++) {
+		for (m = 0; m < 12; m++) {
+			s64 ns;
+
+			tm.tm_year = y - 1900;
+			tm.tm_mon = m;
+			ns = ta_rtc_tm_to_ns(&tm);
+			KUNIT_ASSERT_EQ(test, ns, mktime64(y, m + 1, 28, 13,
+							   0, 0) *
+					NSEC_PER_SEC);
+			KUNIT_ASSERT_GT(test, ns, prev);
+			prev = ns;
+		}
+	}
+	/* Then saturated, never wrapped back into a plausible time. */
+	for (y = 2263; y <= INT_MAX; y += y / 3 + 1) {
+		tm.tm_year = y - 1900;
+		KUNIT_ASSERT_EQ(test, ta_rtc_tm_to_ns(&tm), S64_MAX);
+	}
+}
+
+/* --- the bypasses of issue 14, decided end to end ------------------------ */
+
+static void ta_test_bypasses(struct kunit *test)
+{
+	struct ta_event ev = {
+		.path = TA_PATH_ADJTIMEX,
+		.modes = U_SS_READ | ADJ_SETOFFSET,
+		.stepped = true, .step_ns = 3600 * NSEC_PER_SEC,
+	};
+	struct ta_decision d;
+	struct ta_drift_input in;
+	struct rtc_time tm = { .tm_year = 9999 - 1900, .tm_mday = 1 };
+
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_STEP));
+
+	/* adjtime() of 18446744073709552 us: far above 128 ms, saturated */
+	ev = (struct ta_event){
+		.path = TA_PATH_ADJTIMEX, .modes = U_SINGLESHOT,
+		.ntp_valid = BIT(TA_NTP_ADJUST),
+	};
+	ev.ntp[TA_NTP_ADJUST].new = 18446744073709552LL;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_ADJUST));
+	ev.ntp[TA_NTP_ADJUST].new = -18446744073709552LL;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_ADJUST));
+	/* below its threshold it feeds drift, saturated, not wrapped */
+	ev.ntp[TA_NTP_ADJUST].new = S64_MAX;
+	d.seen = BIT(TA_ITEM_ADJUST) | BIT(TA_ITEM_OFFSET);
+	d.emit = 0;
+	ta_policy_drift_input(&ev, &d, &in);
+	KUNIT_EXPECT_EQ(test, in.time_ns, S64_MAX);
+
+	/* an RTC set to 9999, whatever the ns wrap to: a change */
+	ev = (struct ta_event){ .path = TA_PATH_RTC };
+	ev.rtc.old_known = true;
+	ev.rtc.old_ns = 1700000000LL * NSEC_PER_SEC;
+	ev.rtc.new_ns = ta_rtc_tm_to_ns(&tm);
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_RTC));
+	/* NTP values at the extremes: an exact difference */
+	ev = (struct ta_event){
+		.path = TA_PATH_ADJTIMEX, .modes = ADJ_TICK,
+		.ntp_valid = BIT(TA_NTP_TICK),
+	};
+	ev.ntp[TA_NTP_TICK].old = S64_MIN;
+	ev.ntp[TA_NTP_TICK].new = S64_MAX;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_TICK));
+}
+
 static struct kunit_case ta_policy_cases[] = {
 	KUNIT_CASE(ta_test_drift),
 	KUNIT_CASE(ta_test_rate),
@@ -610,6 +994,14 @@ static struct kunit_case ta_policy_cases[] = {
 	KUNIT_CASE(ta_test_parse_u64),
 	KUNIT_CASE(ta_test_parse_classes),
 	KUNIT_CASE(ta_test_parse_key),
+	KUNIT_CASE_PARAM(ta_test_decode, decode_gen_params),
+	KUNIT_CASE_PARAM(ta_test_check, check_gen_params),
+	KUNIT_CASE_PARAM(ta_test_sat, sat_gen_params),
+	KUNIT_CASE_PARAM(ta_test_scale, scale_gen_params),
+	KUNIT_CASE_PARAM(ta_test_us, us_gen_params),
+	KUNIT_CASE_PARAM(ta_test_rtc_ns, rtc_gen_params),
+	KUNIT_CASE(ta_test_rtc_mktime),
+	KUNIT_CASE(ta_test_bypasses),
 	{}
 };
 

@@ -49,41 +49,11 @@ NOKPROBE_SYMBOL(ta_real_offset);
 struct ta_adjtimex_data {
 	struct ta_inflight *slot;
 	u32 modes;
+	u32 effects;		/* TA_ADJ_*: what the call can change */
 	s64 setoffset_ns;	/* ADJ_SETOFFSET: the step, applied exactly */
 	s64 real_before;
 	const struct __kernel_timex *txc;	/* read back on return */
 };
-
-/*
- * The step an ADJ_SETOFFSET request asks for, in ns; else 0. Saturated:
- * a refused request is recorded as asked, and nothing checked it yet.
- */
-s64 ta_setoffset_ns(const struct __kernel_timex *txc, u32 modes)
-{
-	s64 sec, frac;
-
-	if (!(modes & ADJ_SETOFFSET))
-		return 0;
-	/* Within +-(KTIME_SEC_MAX - 1) s and +-1 s more, an s64 holds it. */
-	sec = clamp_t(s64, txc->time.tv_sec, 1 - KTIME_SEC_MAX,
-		      KTIME_SEC_MAX - 1);
-	if (modes & ADJ_NANO)
-		frac = clamp_t(s64, txc->time.tv_usec, -(s64)NSEC_PER_SEC,
-			       (s64)NSEC_PER_SEC);
-	else
-		frac = clamp_t(s64, txc->time.tv_usec, -(s64)USEC_PER_SEC,
-			       (s64)USEC_PER_SEC) * NSEC_PER_USEC;
-	return sec * NSEC_PER_SEC + frac;
-}
-NOKPROBE_SYMBOL(ta_setoffset_ns);
-
-static bool ta_adjtimex_readonly(u32 modes)
-{
-	if (modes & ADJ_ADJTIME)
-		return modes & ADJ_OFFSET_READONLY;
-	return !modes;
-}
-NOKPROBE_SYMBOL(ta_adjtimex_readonly);
 
 static int ta_adjtimex_entry(struct kretprobe_instance *ri,
 			     struct pt_regs *regs)
@@ -94,8 +64,12 @@ static int ta_adjtimex_entry(struct kretprobe_instance *ri,
 	txc = (const void *)regs_get_kernel_argument(regs, 0);
 	d->modes = READ_ONCE(txc->modes);
 	/* Reads are what NTP daemons do most: leave at once. */
-	if (ta_adjtimex_readonly(d->modes))
+	if (!d->modes)
 		return 1;
+	/* Decoded as the kernel does, so that no mode mix hides a change. */
+	d->effects = ta_adjtimex_effects(d->modes);
+	if (!d->effects)
+		return 1;	/* adjtime() read: nothing to change or refuse */
 	/*
 	 * The kernel overwrites txc->time on return, and a measurement
 	 * around the call would include other CPUs' steps: take the request,
@@ -111,17 +85,18 @@ static int ta_adjtimex_entry(struct kretprobe_instance *ri,
 }
 NOKPROBE_SYMBOL(ta_adjtimex_entry);
 
-static void ta_fill_ntp(struct ta_event *ev, const struct ta_inflight *slot)
+static void ta_fill_ntp(struct ta_event *ev, const struct ta_inflight *slot,
+			u32 effects)
 {
 	int i;
 
 	if (!slot->ntp_filled)
 		return;
 	/* The NTP core fills only what this kind of call can change. */
-	if (ev->modes & ADJ_ADJTIME)
-		ev->ntp_valid = BIT(TA_NTP_ADJUST);
-	else
-		ev->ntp_valid = BIT(TA_NTP_ADJUST) - 1;
+	if (effects & TA_ADJ_ADJUST)
+		ev->ntp_valid |= BIT(TA_NTP_ADJUST);
+	if (effects & TA_ADJ_NTP)
+		ev->ntp_valid |= BIT(TA_NTP_ADJUST) - 1;
 	for (i = 0; i < TA_NTP_COUNT; i++) {
 		ev->ntp[i].old = slot->ntp.vals[i].oldval;
 		ev->ntp[i].new = slot->ntp.vals[i].newval;
@@ -141,13 +116,13 @@ static int ta_adjtimex_ret(struct kretprobe_instance *ri,
 		.caller = get_kretprobe_retaddr(ri),
 	};
 
-	if (d->modes & ADJ_SETOFFSET) {
+	if (d->effects & TA_ADJ_STEP) {
 		ev.stepped = true;
 		/* A refused or invalid request changed nothing. */
 		ev.step_ns = ev.result < 0 ? 0 : d->setoffset_ns;
 	}
 	if (d->slot) {
-		ta_fill_ntp(&ev, d->slot);
+		ta_fill_ntp(&ev, d->slot, d->effects);
 		ta_inflight_release(d->slot);
 	}
 	if (ev.result >= 0)	/* the sync state, for the witness */
@@ -171,11 +146,14 @@ static int ta_ntp_core_entry(struct kretprobe_instance *ri,
 {
 	struct ta_ntp_core_data *d = (void *)ri->data;
 	const struct __kernel_timex *txc;
+	u32 modes;
 
-	/* Reads, the common case, had no slot: skip the search. */
+	/* Calls that leave the NTP state alone had no slot: skip the search. */
 	txc = (const void *)regs_get_kernel_argument(regs,
 						     TA_NTP_CORE_TXC_ARG);
-	if (ta_adjtimex_readonly(READ_ONCE(txc->modes)))
+	modes = READ_ONCE(txc->modes);
+	if (!modes ||
+	    !(ta_adjtimex_effects(modes) & (TA_ADJ_ADJUST | TA_ADJ_NTP)))
 		return 1;
 	d->slot = ta_inflight_find();
 	if (!d->slot)
@@ -347,7 +325,7 @@ static int ta_rtc_read_ret(struct kretprobe_instance *ri,
 
 	if (regs_return_value(regs))
 		return 0;
-	seen[TA_RTC_TIME] = rtc_tm_to_time64(d->tm) * NSEC_PER_SEC;
+	seen[TA_RTC_TIME] = ta_rtc_tm_to_ns(d->tm);
 	seen[TA_RTC_MONO] = ktime_get_ns();
 	ta_seen_exchange(ta_rtc_seen, TA_RTC_CACHE, d->id, seen, old);
 	return 0;
@@ -380,7 +358,7 @@ static int ta_rtc_set_ret(struct kretprobe_instance *ri,
 		.caller = get_kretprobe_retaddr(ri),
 		.rtc = {
 			.id = d->id,
-			.new_ns = rtc_tm_to_time64(&d->new) * NSEC_PER_SEC,
+			.new_ns = ta_rtc_tm_to_ns(&d->new),
 		},
 	};
 
@@ -390,7 +368,8 @@ static int ta_rtc_set_ret(struct kretprobe_instance *ri,
 	ev.rtc.old_known = ta_seen_exchange(ta_rtc_seen, TA_RTC_CACHE, d->id,
 					    ev.result >= 0 ? seen : NULL, old);
 	if (ev.rtc.old_known)
-		ev.rtc.old_ns = old[TA_RTC_TIME] + d->mono - old[TA_RTC_MONO];
+		ev.rtc.old_ns = ta_add_sat(old[TA_RTC_TIME],
+					   d->mono - old[TA_RTC_MONO]);
 	ta_handle_event(&ev);
 	return 0;
 }

@@ -3,12 +3,10 @@
 #ifndef TA_PROBES_H
 #define TA_PROBES_H
 
-#include <linux/timex.h>
 #include <linux/types.h>
 
 int ta_probes_init(void);
 void ta_probes_exit(void);
 u64 ta_probes_missed(void);
-s64 ta_setoffset_ns(const struct __kernel_timex *txc, u32 modes);
 
 #endif /* TA_PROBES_H */

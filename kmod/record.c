@@ -256,7 +256,8 @@ static void ta_record_step(const struct ta_event *ev,
 	if (!ab)
 		return;
 	ta_format_time(before, sizeof(before), ev->real_before_ns);
-	ta_format_time(after, sizeof(after), ev->real_before_ns + ev->step_ns);
+	ta_format_time(after, sizeof(after),
+		       ta_add_sat(ev->real_before_ns, ev->step_ns));
 	audit_log_format(ab,
 			 "sec=%lld nsec=%ld delta_ns=%lld old_time=%s new_time=%s threshold_ns=%llu class=%s via=%s",
 			 (long long)d.tv_sec, d.tv_nsec, ev->step_ns,
@@ -290,8 +291,8 @@ static void ta_log_ntp_values(struct audit_buffer *ab, enum ta_item item,
 		v = &ev->ntp[TA_NTP_ADJUST];
 		audit_log_format(ab,
 				 "op=adjust old=%lld new=%lld old_ns=%lld new_ns=%lld threshold_ns=%llu class=slew",
-				 v->old, v->new, v->old * NSEC_PER_USEC,
-				 v->new * NSEC_PER_USEC,
+				 v->old, v->new, ta_us_to_ns(v->old),
+				 ta_us_to_ns(v->new),
 				 thr[TIMEAUDIT_CLASS_SLEW]);
 		break;
 	case TA_ITEM_FREQ:
@@ -359,7 +360,7 @@ static void ta_record_rtc(const struct ta_event *ev,
 			  const struct ta_config *cfg)
 {
 	s64 base = ev->rtc.old_known ? ev->rtc.old_ns : ev->real_before_ns;
-	struct timespec64 d = ns_to_timespec64(ev->rtc.new_ns - base);
+	struct timespec64 d = ns_to_timespec64(ta_sub_sat(ev->rtc.new_ns, base));
 	char old[TA_NUM_BUF], new[TA_NUM_BUF], sys[TA_NUM_BUF];
 	struct audit_buffer *ab;
 
@@ -376,7 +377,7 @@ static void ta_record_rtc(const struct ta_event *ev,
 	audit_log_format(ab,
 			 "sec=%lld nsec=%ld rtc=rtc%d old_rtc=%s new_rtc=%s sys_time=%s offset_ns=%lld threshold_ns=%llu class=rtc via=rtc",
 			 (long long)d.tv_sec, d.tv_nsec, ev->rtc.id, old, new,
-			 sys, ev->rtc.new_ns - ev->real_before_ns,
+			 sys, ta_sub_sat(ev->rtc.new_ns, ev->real_before_ns),
 			 cfg->threshold[TIMEAUDIT_CLASS_RTC]);
 	ta_log_end(ab, who, ev->caller, cfg, ev->result);
 }
@@ -426,7 +427,7 @@ static void ta_record_phc_step(const struct ta_event *ev,
 	if (!ab)
 		return;
 	if (ev->phc.settime) {
-		ns = ev->phc.new_ns - ev->real_before_ns;
+		ns = ta_sub_sat(ev->phc.new_ns, ev->real_before_ns);
 		d = ns_to_timespec64(ns);
 		ta_format_time(new, sizeof(new), ev->phc.new_ns);
 		ta_format_time(sys, sizeof(sys), ev->real_before_ns);
@@ -544,7 +545,8 @@ void ta_record_drift(const struct ta_event *ev,
 		ta_format_ppm(c, sizeof(c), res->net);
 		audit_log_format(ab,
 				 "op=freq old=%lld new=%lld old_ppm=%s new_ppm=%s delta_ppm=%s events=%u window_s=%llu budget_ppb=%llu class=drift via=%s",
-				 ev->ntp[TA_NTP_FREQ].new - (res->net << 32),
+				 ta_sub_sat(ev->ntp[TA_NTP_FREQ].new,
+					    ta_mul_sat(res->net, 1LL << 32)),
 				 ev->ntp[TA_NTP_FREQ].new, a, b, c, res->count,
 				 cfg->freq_drift_window_s,
 				 cfg->freq_drift_budget_ppb,

@@ -21,7 +21,6 @@
 #include <linux/kprobes.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
-#include <linux/overflow.h>
 #include <linux/time64.h>
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
@@ -182,15 +181,6 @@ static void ta_ftrace_release(void)
 
 /* --- the sampler -------------------------------------------------------- */
 
-static s64 ta_sat_add(s64 a, s64 b)
-{
-	s64 r;
-
-	if (check_add_overflow(a, b, &r))
-		return b < 0 ? S64_MIN : S64_MAX;
-	return r;
-}
-
 static u64 ta_elapsed_ms(s64 from_boot, s64 to_boot)
 {
 	return div_u64(max_t(s64, to_boot - from_boot, 0), NSEC_PER_MSEC);
@@ -219,7 +209,7 @@ static s64 ta_witness_leap(s64 r, s64 from_real, s64 to_real)
 	to_day = div_s64(div_s64(to_real, NSEC_PER_SEC) + 2, TA_SECS_PER_DAY);
 	if (from_day == to_day || to_day == ta_w.leap_day)
 		return 0;
-	if (ta_abs64(ta_sat_add(r, -leap)) >= ta_abs64(r))
+	if (ta_abs64(ta_sub_sat(r, leap)) >= ta_abs64(r))
 		return 0;
 	ta_w.leap_day = to_day;
 	return leap;
@@ -243,9 +233,9 @@ static void ta_witness_blindness(bool armed, s64 off, s64 real, s64 boot,
 		ta_w.blind = false;
 		b->until_real_ns = real;
 		b->blind_ms = ta_elapsed_ms(ta_w.blind_boot, boot);
-		b->delta_ns = ta_sat_add(off, -ta_w.blind_off);
+		b->delta_ns = ta_sub_sat(off, ta_w.blind_off);
 		/* What the witness has not put on record yet counts too. */
-		b->unexplained_ns = ta_sat_add(b->unexplained_ns,
+		b->unexplained_ns = ta_add_sat(b->unexplained_ns,
 					       ta_w.residual);
 		ta_w.blind_records++;
 		ta_record_blind(b, true, cfg);
@@ -266,9 +256,9 @@ static void ta_witness_sample(const struct ta_config *cfg)
 	boot = ktime_get_boottime_ns();
 	armed = ta_canary_fires();
 
-	r = ta_sat_add(ta_w.residual, ta_sat_add(off, -ta_w.off));
-	r = ta_sat_add(r, -expl);
-	r = ta_sat_add(r, -ta_witness_leap(r, ta_w.real, real));
+	r = ta_add_sat(ta_w.residual, ta_sub_sat(off, ta_w.off));
+	r = ta_sub_sat(r, expl);
+	r = ta_sub_sat(r, ta_witness_leap(r, ta_w.real, real));
 
 	if (ta_abs64(r) < thr) {
 		ta_w.pending = 0;
@@ -286,7 +276,7 @@ static void ta_witness_sample(const struct ta_config *cfg)
 		ta_record_witness(&ta_w.rec, cfg);
 		ta_w.witness_records++;
 		if (ta_w.blind) {
-			ta_w.b.unexplained_ns = ta_sat_add(ta_w.b.unexplained_ns,
+			ta_w.b.unexplained_ns = ta_add_sat(ta_w.b.unexplained_ns,
 							   r);
 			ta_w.b.witness_records++;
 		}
