@@ -98,7 +98,8 @@ mkdir -p "$fake/parameters"
 for p in step_threshold_ns slew_threshold_ns freq_threshold_ppb \
 	 tick_threshold_us tai_threshold_s rtc_threshold_ns status_mask \
 	 drift_window_s drift_budget_ns freq_drift_window_s \
-	 freq_drift_budget_ppb rate_limit classes key locked; do
+	 freq_drift_budget_ppb rate_limit ratelimit_exempt_ns \
+	 witness_interval_ms heartbeat_s classes key locked; do
 	echo x >"$fake/parameters/$p"
 done
 echo 0 >"$fake/parameters/locked"
@@ -108,7 +109,7 @@ ok $? "timeauditctl apply: the installed /etc/timeaudit.conf as shipped"
 sed 's/^#\([a-z_]* = \)/\1/' "$d/etc/timeaudit.conf" >"$work/uncommented"
 grep -c '^[a-z_]* = ' "$work/uncommented" >"$work/count"
 TIMEAUDIT_SYSFS=$fake userspace/timeauditctl apply "$work/uncommented" \
-	>>"$work/apply.out" 2>&1 && [ "$(cat "$work/count")" -ge 15 ]
+	>>"$work/apply.out" 2>&1 && [ "$(cat "$work/count")" -ge 18 ]
 ok $? "timeauditctl apply: every setting uncommented ($(cat "$work/count"))"
 grep -lx x "$fake/parameters/"* >"$work/unset"
 [ ! -s "$work/unset" ]
