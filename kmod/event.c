@@ -189,6 +189,9 @@ void ta_handle_event(const struct ta_event *ev)
 		for (item = hweight32(emit) + time_fire + freq_fire; item;
 		     item--)
 			ta_count(TA_CNT_LOST);
+		/* A step off the record is not explained: the witness tells it. */
+		if (emit & BIT(TA_ITEM_STEP))
+			ta_witness_explain(-ev->step_ns);
 		ta_event_loss();
 		return;
 	}
