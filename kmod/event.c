@@ -183,7 +183,8 @@ void ta_handle_event(const struct ta_event *ev)
 		ta_count(TA_CNT_EVENTS + TIMEAUDIT_CLASS_DRIFT);
 	if (!emit && !time_fire && !freq_fire)
 		return;
-	p = ta_defer_claim();
+	p = ta_defer_claim(emit == BIT(TA_ITEM_DENIED) && !time_fire &&
+			   !freq_fire);
 	if (!p) {
 		/* Each record this event would have written is lost. */
 		for (item = hweight32(emit) + time_fire + freq_fire; item;
