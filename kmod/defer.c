@@ -33,25 +33,42 @@
  */
 #define TA_DEFER_SLOTS	64
 
+/*
+ * A task can keep its slot for as long as it keeps itself from returning
+ * to user space (a copy to a page that faults on a FUSE file it serves).
+ * Refusals, which anyone can make, may hold this many slots at most, so
+ * that they never take the last slots a privileged change needs.
+ */
+#define TA_DEFER_DENIED_SLOTS	(TA_DEFER_SLOTS / 4)
+
 static struct ta_pending ta_pool[TA_DEFER_SLOTS];
 static DECLARE_BITMAP(ta_pool_used, TA_DEFER_SLOTS);
 static atomic_t ta_pool_pending = ATOMIC_INIT(0);
+static atomic_t ta_pool_denied = ATOMIC_INIT(0);
 static struct workqueue_struct *ta_defer_wq;
 
-/* Probe context: lock-free. NULL when every slot is taken. */
-struct ta_pending *ta_defer_claim(void)
+/* Probe context: lock-free. NULL when every slot it may take is taken. */
+struct ta_pending *ta_defer_claim(bool denied)
 {
 	unsigned int home = hash_ptr(current, ilog2(TA_DEFER_SLOTS));
 	unsigned int i, n;
 
+	if (denied &&
+	    atomic_inc_return(&ta_pool_denied) > TA_DEFER_DENIED_SLOTS) {
+		atomic_dec(&ta_pool_denied);
+		return NULL;
+	}
 	for (n = 0; n < TA_DEFER_SLOTS; n++) {
 		i = (home + n) % TA_DEFER_SLOTS;
 		if (!test_bit(i, ta_pool_used) &&
 		    !test_and_set_bit_lock(i, ta_pool_used)) {
 			atomic_inc(&ta_pool_pending);
+			ta_pool[i].denied = denied;
 			return &ta_pool[i];
 		}
 	}
+	if (denied)
+		atomic_dec(&ta_pool_denied);
 	return NULL;
 }
 NOKPROBE_SYMBOL(ta_defer_claim);
@@ -74,6 +91,8 @@ static void ta_defer_emit(struct ta_pending *p)
 	 * then for a grace period, cannot free this code under us.
 	 */
 	rcu_read_lock();
+	if (p->denied)
+		atomic_dec(&ta_pool_denied);
 	clear_bit_unlock(p - ta_pool, ta_pool_used);
 	if (atomic_dec_and_test(&ta_pool_pending))
 		wake_up_var(&ta_pool_pending);

@@ -22,9 +22,10 @@ struct ta_pending {
 	bool time_drift, freq_drift;	/* drift records to write */
 	struct ta_drift_result time_res, freq_res;
 	struct ta_actor who;
+	bool denied;			/* only a refusal: a limited share */
 };
 
-struct ta_pending *ta_defer_claim(void);
+struct ta_pending *ta_defer_claim(bool denied);
 void ta_defer_submit(struct ta_pending *p);
 int ta_defer_init(void);
 void ta_defer_drain(void);

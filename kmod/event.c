@@ -183,12 +183,16 @@ void ta_handle_event(const struct ta_event *ev)
 		ta_count(TA_CNT_EVENTS + TIMEAUDIT_CLASS_DRIFT);
 	if (!emit && !time_fire && !freq_fire)
 		return;
-	p = ta_defer_claim();
+	p = ta_defer_claim(emit == BIT(TA_ITEM_DENIED) && !time_fire &&
+			   !freq_fire);
 	if (!p) {
 		/* Each record this event would have written is lost. */
 		for (item = hweight32(emit) + time_fire + freq_fire; item;
 		     item--)
 			ta_count(TA_CNT_LOST);
+		/* A step off the record is not explained: the witness tells it. */
+		if (emit & BIT(TA_ITEM_STEP))
+			ta_witness_explain(-ev->step_ns);
 		ta_event_loss();
 		return;
 	}

@@ -253,8 +253,12 @@ static void ta_record_step(const struct ta_event *ev,
 	struct audit_buffer *ab;
 
 	ab = ta_start(AUDIT_TIME_INJOFFSET, GFP_KERNEL);
-	if (!ab)
+	if (!ab) {
+		/* Refused by audit: no longer explained, the witness tells it. */
+		if (!denied)
+			ta_witness_explain(-ev->step_ns);
 		return;
+	}
 	ta_format_time(before, sizeof(before), ev->real_before_ns);
 	ta_format_time(after, sizeof(after),
 		       ta_add_sat(ev->real_before_ns, ev->step_ns));
