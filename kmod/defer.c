@@ -9,6 +9,10 @@
  *   real caller, from the kernel's own audit_log_task_info();
  * - a kernel thread, or a task past exit_task_work(), leaves it to a
  *   worker, and the record names the caller from a snapshot.
+ * A task can put off its return for as long as it likes (a tracer holding
+ * it at syscall exit, a copy to a page that faults on a file it serves):
+ * a record still pending after TA_DEFER_LATE_NS is written by a worker
+ * from the snapshot, and the task only gives the slot back when it runs.
  * A full pool loses the record: it is counted and a summary says so.
  */
 #include <linux/atomic.h>
@@ -19,6 +23,7 @@
 #include <linux/log2.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/timekeeping.h>
 #include <linux/wait_bit.h>
 
 #include "config.h"
@@ -47,6 +52,36 @@ static atomic_t ta_pool_pending = ATOMIC_INIT(0);
 static atomic_t ta_pool_denied = ATOMIC_INIT(0);
 static struct workqueue_struct *ta_defer_wq;
 
+/* A record pending longer than this is written without its task. */
+#define TA_DEFER_LATE_NS	NSEC_PER_SEC
+
+/*
+ * A slot's state: a generation in the high bits, bumped at each claim
+ * (wrapping is harmless), and a phase in the low two. Who moves a slot
+ * of a generation from QUEUED to WRITTEN writes its records; the payload
+ * does not change while it is QUEUED.
+ */
+enum { TA_SLOT_FILLING, TA_SLOT_QUEUED, TA_SLOT_WRITTEN };
+#define TA_SLOT_PHASE	3
+#define TA_SLOT_GEN	4
+
+static int ta_slot_phase(int state)
+{
+	return state & TA_SLOT_PHASE;
+}
+NOKPROBE_SYMBOL(ta_slot_phase);
+
+static bool ta_slot_take(struct ta_pending *p, int state)
+{
+	return ta_slot_phase(state) == TA_SLOT_QUEUED &&
+	       atomic_cmpxchg(&p->state, state,
+			      state - TA_SLOT_QUEUED + TA_SLOT_WRITTEN) ==
+	       state;
+}
+
+static void ta_defer_late_work(struct work_struct *work);
+static DECLARE_DELAYED_WORK(ta_defer_late_dwork, ta_defer_late_work);
+
 /* Probe context: lock-free. NULL when every slot it may take is taken. */
 struct ta_pending *ta_defer_claim(bool denied)
 {
@@ -62,9 +97,13 @@ struct ta_pending *ta_defer_claim(bool denied)
 		i = (home + n) % TA_DEFER_SLOTS;
 		if (!test_bit(i, ta_pool_used) &&
 		    !test_and_set_bit_lock(i, ta_pool_used)) {
+			struct ta_pending *p = &ta_pool[i];
+			int gen = atomic_read(&p->state) & ~TA_SLOT_PHASE;
+
+			atomic_set(&p->state, gen + TA_SLOT_GEN + TA_SLOT_FILLING);
 			atomic_inc(&ta_pool_pending);
-			ta_pool[i].denied = denied;
-			return &ta_pool[i];
+			p->denied = denied;
+			return p;
 		}
 	}
 	if (denied)
@@ -73,18 +112,30 @@ struct ta_pending *ta_defer_claim(bool denied)
 }
 NOKPROBE_SYMBOL(ta_defer_claim);
 
-/* Task context: write the records, then give the slot back. */
-static void ta_defer_emit(struct ta_pending *p)
+/* Task context: write the records of a slot's copy or of the slot. */
+static void ta_defer_write(const struct ta_pending *p, bool self)
 {
+	struct ta_actor who = p->who;
 	struct ta_config cfg;
 
+	who.self = self;
 	ta_config_get(&cfg);
 	if (p->emit)
-		ta_record_event(&p->ev, p->emit, &p->who, &cfg);
+		ta_record_event(&p->ev, p->emit, &who, &cfg);
 	if (p->time_drift)
-		ta_record_drift(&p->ev, &p->time_res, false, &p->who, &cfg);
+		ta_record_drift(&p->ev, &p->time_res, false, &who, &cfg);
 	if (p->freq_drift)
-		ta_record_drift(&p->ev, &p->freq_res, true, &p->who, &cfg);
+		ta_record_drift(&p->ev, &p->freq_res, true, &who, &cfg);
+}
+
+/*
+ * Task context, once per slot: write its records unless the late worker
+ * did, then give the slot back.
+ */
+static void ta_defer_emit(struct ta_pending *p, bool self)
+{
+	if (ta_slot_take(p, atomic_read(&p->state)))
+		ta_defer_write(p, self);
 
 	/*
 	 * Under RCU, so that module exit, which waits for the count and
@@ -101,27 +152,64 @@ static void ta_defer_emit(struct ta_pending *p)
 
 static void ta_defer_task_cb(struct callback_head *cb)
 {
-	struct ta_pending *p = container_of(cb, struct ta_pending, cb);
-
-	p->who.self = true;
-	ta_defer_emit(p);
+	ta_defer_emit(container_of(cb, struct ta_pending, cb), true);
 }
 
 static void ta_defer_work_cb(struct work_struct *work)
 {
-	ta_defer_emit(container_of(work, struct ta_pending, work));
+	ta_defer_emit(container_of(work, struct ta_pending, work), false);
+}
+
+/*
+ * Records whose task has not come back within TA_DEFER_LATE_NS: written
+ * from a copy, taken while the slot was QUEUED in the same generation
+ * (if it was reused meanwhile, the take fails and the copy is dropped).
+ */
+static void ta_defer_late_work(struct work_struct *work)
+{
+	static struct ta_pending copy;	/* only this worker uses it */
+	u64 now = ktime_get_mono_fast_ns();
+	bool waiting = false;
+	int i, state;
+
+	for (i = 0; i < TA_DEFER_SLOTS; i++) {
+		struct ta_pending *p = &ta_pool[i];
+
+		if (!test_bit(i, ta_pool_used))
+			continue;
+		state = atomic_read_acquire(&p->state);
+		if (ta_slot_phase(state) != TA_SLOT_QUEUED)
+			continue;
+		if (now - READ_ONCE(p->queued_ns) < TA_DEFER_LATE_NS) {
+			waiting = true;
+			continue;
+		}
+		copy = *p;
+		if (ta_slot_take(p, state))
+			ta_defer_write(&copy, false);
+	}
+	if (waiting)
+		queue_delayed_work(ta_defer_wq, &ta_defer_late_dwork,
+				   nsecs_to_jiffies(TA_DEFER_LATE_NS));
 }
 
 /* Probe context: no allocation, no sleeping lock. */
 void ta_defer_submit(struct ta_pending *p)
 {
-	p->who.self = false;
+	int state = atomic_read(&p->state);
+
+	p->queued_ns = ktime_get_mono_fast_ns();
+	atomic_set_release(&p->state,
+			   state - TA_SLOT_FILLING + TA_SLOT_QUEUED);
 	/* Only a task's own call, never an interrupt that hit it. */
 	if (in_task() && !(current->flags & (PF_KTHREAD | PF_IO_WORKER))) {
 		init_task_work(&p->cb, ta_defer_task_cb);
 		/* Fails only once the task is past exit_task_work(). */
-		if (!task_work_add(current, &p->cb, TWA_RESUME))
+		if (!task_work_add(current, &p->cb, TWA_RESUME)) {
+			queue_delayed_work(ta_defer_wq, &ta_defer_late_dwork,
+					   nsecs_to_jiffies(TA_DEFER_LATE_NS));
 			return;
+		}
 	}
 	INIT_WORK(&p->work, ta_defer_work_cb);
 	queue_work(ta_defer_wq, &p->work);
@@ -147,5 +235,6 @@ void ta_defer_drain(void)
 
 void ta_defer_exit(void)
 {
+	cancel_delayed_work_sync(&ta_defer_late_dwork);
 	destroy_workqueue(ta_defer_wq);
 }

@@ -22,6 +22,8 @@ struct ta_pending {
 	bool time_drift, freq_drift;	/* drift records to write */
 	struct ta_drift_result time_res, freq_res;
 	struct ta_actor who;
+	atomic_t state;			/* generation and phase, see defer.c */
+	u64 queued_ns;			/* CLOCK_MONOTONIC when handed on */
 	bool denied;			/* only a refusal: a limited share */
 };
 

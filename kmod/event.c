@@ -10,6 +10,7 @@
  */
 #include <linux/atomic.h>
 #include <linux/kprobes.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -66,8 +67,11 @@ static DECLARE_DELAYED_WORK(ta_summary_dwork, ta_summary_work);
 /* Any context: a summary within a second. */
 static void ta_summary_soon(void)
 {
+	/* Under RCU: ta_event_exit() waits for us between flag and cancel. */
+	rcu_read_lock();
 	if (!READ_ONCE(ta_summary_off))
 		schedule_delayed_work(&ta_summary_dwork, HZ);
+	rcu_read_unlock();
 }
 NOKPROBE_SYMBOL(ta_summary_soon);
 
@@ -214,6 +218,7 @@ NOKPROBE_SYMBOL(ta_handle_event);
 void ta_event_exit(void)
 {
 	WRITE_ONCE(ta_summary_off, true);
+	synchronize_rcu();
 	cancel_delayed_work_sync(&ta_summary_dwork);
 	ta_summary_work(NULL);
 }

@@ -20,6 +20,7 @@
 #include <linux/atomic.h>
 #include <linux/cpumask.h>
 #include <linux/kprobes.h>
+#include <linux/rcupdate.h>
 #include <linux/minmax.h>
 #include <linux/module.h>
 #include <linux/ptrace.h>
@@ -63,8 +64,14 @@ static void ta_lock_emit(struct callback_head *cb)
 
 	ta_config_get(&cfg);
 	ta_record_unload(&u, &cfg, GFP_KERNEL);
+	/*
+	 * Under RCU: module exit waits for the flag, then for a grace
+	 * period (ta_defer_drain()), before this code can go.
+	 */
+	rcu_read_lock();
 	atomic_set_release(&ta_lock_busy, 0);
 	wake_up_var(&ta_lock_busy);
+	rcu_read_unlock();
 }
 
 /* Under ta_lock_bucket: whether a token is left, after refilling. */
