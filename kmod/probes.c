@@ -11,7 +11,9 @@
  */
 #include <linux/atomic.h>
 #include <linux/bug.h>
+#include <linux/capability.h>
 #include <linux/cpumask.h>
+#include <linux/cred.h>
 #include <linux/kprobes.h>
 #include <linux/minmax.h>
 #include <linux/ptrace.h>
@@ -55,6 +57,20 @@ struct ta_adjtimex_data {
 	const struct __kernel_timex *txc;	/* read back on return */
 };
 
+/*
+ * capable(CAP_SYS_TIME) without the LSM call (which may audit or take
+ * locks): the bit in the effective set of a task of the initial user
+ * namespace. The kernel may still refuse; it never allows without it.
+ */
+static bool ta_may_set_time(void)
+{
+	const struct cred *cred = current_cred();
+
+	return cred->user_ns == &init_user_ns &&
+	       cap_raised(cred->cap_effective, CAP_SYS_TIME);
+}
+NOKPROBE_SYMBOL(ta_may_set_time);
+
 static int ta_adjtimex_entry(struct kretprobe_instance *ri,
 			     struct pt_regs *regs)
 {
@@ -76,9 +92,16 @@ static int ta_adjtimex_entry(struct kretprobe_instance *ri,
 	 * which timekeeping_inject_offset() applies as is when it succeeds.
 	 */
 	d->setoffset_ns = ta_setoffset_ns(txc, d->modes);
-	d->slot = ta_inflight_claim();
-	if (!d->slot)
-		atomic64_inc(&ta_inflight_misses);
+	/*
+	 * Only a caller the kernel will let through needs the NTP values:
+	 * refusals must not hold the slots a privileged change needs.
+	 */
+	d->slot = NULL;
+	if (ta_may_set_time()) {
+		d->slot = ta_inflight_claim();
+		if (!d->slot)
+			atomic64_inc(&ta_inflight_misses);
+	}
 	d->real_before = ktime_get_real_ns();
 	d->txc = txc;
 	return 0;
