@@ -74,13 +74,15 @@ else
 	rc=$?
 fi
 t_deb=$(($(date +%s) - s))
-ok $rc "packages: $(cd "$debs" 2>/dev/null && echo timeaudit*.deb)"
+ok $rc "packages: $(cd "$debs" 2>/dev/null &&
+	echo timeaudit-dkms_*_all.deb timeaudit_*_amd64.deb)"
 [ $rc = 0 ] || exit 1
 
 # The second disk: the packages and the guest's test, read-only.
 cp "$debs"/timeaudit-dkms_*_all.deb "$debs"/timeaudit_*_amd64.deb \
 	selftests/system/test.sh "$out/disk/" &&
-mkfs.ext4 -q -L ta-disk -d "$out/disk" "$out/disk2.raw" 64M &&
+mkfs.ext4 -q -L ta-disk -d "$out/disk" "$out/disk2.raw" 64M \
+	>"$out/mkfs.log" 2>&1 &&
 qemu-img create -q -f qcow2 -F raw -b "$img/disk.raw" \
 	"$out/overlay.qcow2" >"$out/qemu-img.log" 2>&1
 ok $? "test disk and a qcow2 overlay of the cached image"
@@ -93,7 +95,7 @@ timeout --foreground -k 5 "$tmo" qemu-system-x86_64 \
 	-accel tcg,thread=single -cpu max -m 2048 -smp 2 \
 	-display none -monitor none -nodefaults -rtc base=utc \
 	-kernel "$img/vmlinuz" -initrd "$img/initrd.img" \
-	-append "root=/dev/vda rw audit=1 console=ttyS0 loglevel=6 panic=-1 fsck.mode=skip systemd.show_status=0 net.ifnames=0" \
+	-append "root=/dev/vda rw audit=1 console=ttyS0 loglevel=5 panic=-1 fsck.mode=skip systemd.show_status=0 net.ifnames=0" \
 	-drive "file=$out/overlay.qcow2,format=qcow2,if=virtio,cache=unsafe" \
 	-drive "file=$out/disk2.raw,format=raw,if=virtio,readonly=on" \
 	-serial "file:$out/vm/console.log" -serial "file:$out/vm/results.log" \

@@ -30,11 +30,13 @@ fail=$(cat "$state/fail" 2>/dev/null || echo 0)
 
 out() { echo "$*" >"$tapdev"; echo "ta-system: $*"; }
 ok() {
+	ok_rc=$1
+	shift
 	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		out "ok $n - $2"
+	if [ "$ok_rc" = 0 ]; then
+		out "ok $n - $*"
 	else
-		out "not ok $n - $2"
+		out "not ok $n - $*"
 		fail=1
 	fi
 	echo "$n" >"$state/n"
@@ -83,8 +85,10 @@ case $phase in
 	systemctl is-active -q auditd.service
 	ok $? "auditd.service is active in the fresh system"
 	s=$(date +%s)
-	( cd "$disk" && DEBIAN_FRONTEND=noninteractive apt-get install -y \
-		-q --no-download ./timeaudit-dkms_*.deb ./timeaudit_*.deb ) \
+	# No network: apt takes the dependencies from what is installed.
+	# (Not --no-download: apt 2.6 then fails on local packages.)
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		"$disk"/timeaudit-dkms_*.deb "$disk"/timeaudit_*.deb \
 		>"$state/apt-install.log" 2>&1
 	rc=$?
 	t=$(($(date +%s) - s))
