@@ -15,12 +15,14 @@ disk=/run/ta-disk
 state=/var/lib/ta-system
 log=/var/log/audit/audit.log
 tapdev=/dev/ttyS1
-PLAN=20
+PLAN=21
 # The non-default setting: timeauditctl's name and value, and the module
 # parameter it must give.
 SET_LINE="step = 2ms"
 SET_PARAM=step_threshold_ns
 SET_VALUE=2000000
+# The admin who acts: a login uid, as a login session would have.
+AUID=4242
 
 mkdir -p "$state"
 phase=$(cat "$state/phase" 2>/dev/null || echo 1)
@@ -95,6 +97,13 @@ case $phase in
 	[ $rc = 0 ] || tail -n 30 "$state/apt-install.log" | diag
 	ok $rc "apt install ./timeaudit-dkms_*.deb ./timeaudit_*.deb, offline"
 	out "# timing: apt install with the DKMS build: $t s"
+	# The build itself: from make.log's start to its last write.
+	mlog=/var/lib/dkms/timeaudit/$(dpkg-query -W -f='${Version}' \
+		timeaudit-dkms 2>/dev/null)/build/make.log
+	ms=$(date -d "$(sed -n 2p "$mlog" 2>/dev/null)" +%s 2>/dev/null)
+	me=$(stat -c %Y "$mlog" 2>/dev/null)
+	[ -n "$ms" ] && [ -n "$me" ] &&
+		out "# timing: DKMS make of the module: $((me - ms)) s"
 	dkms status timeaudit | diag
 	dkms status timeaudit | grep -q ", $kver, x86_64: installed"
 	ok $? "DKMS built and installed timeaudit for $kver"
@@ -141,22 +150,40 @@ boot=$(grep -n 'op=timeaudit_load' "$log" | tail -n 1 | cut -d: -f1)
 ok $? "audit.log: this boot's load record, then timeauditctl's set of" \
 	"$SET_PARAM"
 
+# as_admin CMD...: run CMD with login uid $AUID, as from a login.
+as_admin() {
+	sh -c 'echo "$0" >/proc/self/loginuid && exec "$@"' "$AUID" "$@"
+}
+
 # date -s: one record, with the step's size and its actor.
 mark=$(wc -l <"$log")
-date -s '+5 seconds' >/dev/null
-ok $? "date -s '+5 seconds'"
-recs=$(wait_records "$mark" 'type=TIME_INJOFFSET')
-echo "$recs" | diag
+as_admin date -s '+5 seconds' >/dev/null
+ok $? "date -s '+5 seconds' by login uid $AUID"
+all=$(wait_records "$mark" 'type=TIME_INJOFFSET')
+echo "$all" | diag
+# timeaudit's records carry class=; the kernel writes its own
+# TIME_INJOFFSET (sec, nsec) into the event of any syscall rule that
+# matched, here the shipped time-change-syscall rule on clock_settime.
+recs=$(echo "$all" | grep ' class=')
 [ "$(echo "$recs" | grep -c .)" = 1 ]
-ok $? "exactly one TIME_INJOFFSET record in $log"
+ok $? "exactly one timeaudit TIME_INJOFFSET record in $log"
 d=$(echo "$recs" | field delta_ns)
 [ -n "$d" ] && [ "$d" -gt 4500000000 ] && [ "$d" -le 5000000000 ] &&
 	echo "$recs" | grep -q "threshold_ns=$SET_VALUE class=step"
 ok $? "its delta_ns=$d is the +5 s step (4.5 s < delta <= 5 s), under" \
 	"threshold_ns=$SET_VALUE"
 echo "$recs" | grep -q 'entry=clock_settime' &&
+	echo "$recs" | grep -q " auid=$AUID uid=0 " &&
 	echo "$recs" | grep -q 'comm="date" exe="/usr/bin/date"'
-ok $? "its actor: date through clock_settime"
+ok $? "its actor: date, login uid $AUID, through clock_settime"
+kern=$(echo "$all" | grep -v ' class=')
+rc=0
+for serial in $(echo "$kern" | sed -n 's/.*msg=audit([0-9.]*:\([0-9]*\)).*/\1/p'); do
+	new_records "$mark" 'type=SYSCALL' "msg=audit\([0-9.]*:$serial\)" \
+		'key="time-change-syscall"' | grep -q . || rc=1
+done
+ok $rc "the other $(echo "$kern" | grep -c .) TIME_INJOFFSET: the kernel's" \
+	"own, in the SYSCALL event of the shipped time-change-syscall rule"
 
 # Stopping the unit and unloading the module.
 mark=$(wc -l <"$log")
@@ -164,7 +191,7 @@ systemctl stop timeaudit.service
 ok $? "systemctl stop timeaudit.service"
 if [ -d /sys/module/timeaudit ]; then
 	out "# the unit has no ExecStop: the module stays loaded; rmmod it"
-	rmmod timeaudit
+	as_admin rmmod timeaudit
 fi
 [ ! -d /sys/module/timeaudit ]
 ok $? "timeaudit is unloaded"
@@ -172,10 +199,11 @@ recs=$(wait_records "$mark" 'type=CONFIG_CHANGE' 'op=timeaudit_unload')
 echo "$recs" | diag
 [ "$(echo "$recs" | grep -c .)" = 1 ] &&
 	echo "$recs" | grep -q 'entry=delete_module' &&
-	echo "$recs" | grep -Eq 'pid=[0-9]+ auid=[0-9]+ uid=0 ' &&
-	echo "$recs" | grep -Eq 'comm="(rmmod|modprobe)" exe="/usr/bin/kmod"' &&
+	echo "$recs" | grep -Eq " pid=[0-9]+ auid=$AUID uid=0 " &&
+	echo "$recs" | grep -q 'comm="rmmod" exe="/usr/bin/kmod"' &&
 	echo "$recs" | grep -q 'res=1'
-ok $? "audit.log: one op=timeaudit_unload record naming its actor"
+ok $? "audit.log: one op=timeaudit_unload record naming its actor" \
+	"(rmmod, login uid $AUID)"
 
 # apt purge leaves nothing behind.
 DEBIAN_FRONTEND=noninteractive apt-get purge -y -q timeaudit \
