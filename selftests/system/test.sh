@@ -97,9 +97,10 @@ case $phase in
 	[ $rc = 0 ] || tail -n 30 "$state/apt-install.log" | diag
 	ok $rc "apt install ./timeaudit-dkms_*.deb ./timeaudit_*.deb, offline"
 	out "# timing: apt install with the DKMS build: $t s"
-	# The build itself: from make.log's start to its last write.
-	mlog=/var/lib/dkms/timeaudit/$(dpkg-query -W -f='${Version}' \
-		timeaudit-dkms 2>/dev/null)/build/make.log
+	# The build itself: from make.log's start (its second line is the
+	# date) to its last write; DKMS keeps it beside the built module.
+	mlog=$(find /var/lib/dkms/timeaudit -name make.log 2>/dev/null |
+		head -n 1)
 	ms=$(date -d "$(sed -n 2p "$mlog" 2>/dev/null)" +%s 2>/dev/null)
 	me=$(stat -c %Y "$mlog" 2>/dev/null)
 	[ -n "$ms" ] && [ -n "$me" ] &&
