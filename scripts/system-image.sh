@@ -16,7 +16,7 @@
 # Prints the cache directory: disk.raw, vmlinuz, initrd.img, kver.
 #
 # Needs root (debootstrap, chroot, mount of /proc in the chroot) and
-# about 450 MB from the Debian mirror that apt uses here; each step is
+# about 220 MB from the Debian mirror that apt uses here; each step is
 # bounded by TA_CHROOT_TIMEOUT seconds (default 1200).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
