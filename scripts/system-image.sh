@@ -11,7 +11,8 @@
 # hash of the package list, the apt candidate version of each package
 # (as this machine's apt sees them) and the files that configure the
 # image (selftests/system/image/): a new kernel or package, or a change
-# of those files, makes a new image; older ones are removed. The image
+# of those files, makes a new image; older ones are removed (a change of
+# this script does not: delete $TA_CACHE/system-* to remake). The image
 # is never written by a run: each boots a qcow2 overlay of it.
 # Prints the cache directory: disk.raw, vmlinuz, initrd.img, kver.
 #
