@@ -19,7 +19,10 @@
 # usage: scripts/system-vm.sh
 # env:   TA_DEBS: directory with the two packages (default: make deb into
 #        build/system/deb); TA_SYSTEM_TIMEOUT (default 1500 s);
-#        TA_CACHE (default /var/cache/timeaudit)
+#        TA_CACHE (default /var/cache/timeaudit); TA_SYSTEM_KERNEL2=1:
+#        also install a second kernel's headers in the VM (Debian 12's
+#        PREEMPT_RT flavour) and check that DKMS builds for it too
+#        (AUTOINSTALL): one more DKMS build, about 6 min more.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 top=$(pwd)
@@ -83,7 +86,26 @@ ok $rc "packages: $(cd "$debs" 2>/dev/null &&
 # The second disk: the packages and the guest's test, read-only.
 cp "$debs"/timeaudit-dkms_*_all.deb "$debs"/timeaudit_*_amd64.deb \
 	selftests/system/test.sh "$out/disk/" &&
-mkfs.ext4 -q -L ta-disk -d "$out/disk" "$out/disk2.raw" 64M \
+if [ -n "${TA_SYSTEM_KERNEL2:-}" ]; then
+	# What a second kernel's headers need beyond what the image holds
+	# (its kbuild and compiler are the first one's): from apt's cache,
+	# else downloaded.
+	kv2=$(scripts/debian-kernel.sh rt-amd64)
+	mkdir -p "$out/disk/kernel2"
+	for p in "linux-headers-$kv2" "linux-headers-${kv2%-rt-amd64}-common-rt"
+	do
+		f=$(ls /var/cache/apt/archives/"${p}"_*.deb 2>/dev/null |
+			tail -n 1)
+		if [ -n "$f" ]; then
+			cp "$f" "$out/disk/kernel2/"
+		else
+			(cd "$out/disk/kernel2" && apt-get download -q \
+				-o APT::Sandbox::User=root "$p") \
+				>>"$out/kernel2-download.log" 2>&1
+		fi
+	done
+fi
+mkfs.ext4 -q -L ta-disk -d "$out/disk" "$out/disk2.raw" 128M \
 	>"$out/mkfs.log" 2>&1 &&
 qemu-img create -q -f qcow2 -F raw -b "$img/disk.raw" \
 	"$out/overlay.qcow2" >"$out/qemu-img.log" 2>&1

@@ -16,6 +16,8 @@ state=/var/lib/ta-system
 log=/var/log/audit/audit.log
 tapdev=/dev/ttyS1
 PLAN=21
+# With a second kernel's headers on the disk: DKMS builds for it too.
+[ -d "$disk/kernel2" ] && PLAN=$((PLAN + 2))
 # The non-default setting: timeauditctl's name and value, and the module
 # parameter it must give.
 SET_LINE="step = 2ms"
@@ -135,7 +137,7 @@ ok $? "after the reboot: auditd.service is active"
 systemctl is-active -q timeaudit.service
 ok $? "after the reboot: timeaudit.service is active"
 systemctl show -p ExecMainStartTimestampMonotonic auditd.service \
-	timeaudit.service | diag
+	timeaudit.service | grep . | diag
 grep -qx "$SET_VALUE" /sys/module/timeaudit/parameters/$SET_PARAM
 ok $? "module loaded with /etc/timeaudit.conf's \"$SET_LINE\":" \
 	"$SET_PARAM=$(cat /sys/module/timeaudit/parameters/$SET_PARAM \
@@ -205,6 +207,25 @@ echo "$recs" | diag
 	echo "$recs" | grep -q 'res=1'
 ok $? "audit.log: one op=timeaudit_unload record naming its actor" \
 	"(rmmod, login uid $AUID)"
+
+# A second kernel's headers: DKMS's hook builds the module for it.
+if [ -d "$disk/kernel2" ]; then
+	kv2=$(dpkg-deb -f "$(ls "$disk"/kernel2/linux-headers-*-amd64_*.deb |
+		head -n 1)" Package)
+	kv2=${kv2#linux-headers-}
+	s=$(date +%s)
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		"$disk"/kernel2/*.deb >"$state/apt-kernel2.log" 2>&1
+	rc=$?
+	[ $rc = 0 ] || tail -n 30 "$state/apt-kernel2.log" | diag
+	out "# timing: apt install of $kv2's headers with the DKMS build:" \
+		"$(($(date +%s) - s)) s"
+	ok $rc "apt install the headers of a second kernel, $kv2"
+	dkms status timeaudit | diag
+	dkms status timeaudit | grep -q ", $kv2, x86_64: installed" &&
+		ls /lib/modules/"$kv2"/updates/dkms/timeaudit.ko* >/dev/null
+	ok $? "DKMS built and installed timeaudit for $kv2 too (AUTOINSTALL)"
+fi
 
 # apt purge leaves nothing behind.
 DEBIAN_FRONTEND=noninteractive apt-get purge -y -q timeaudit \
