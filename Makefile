@@ -6,6 +6,8 @@
 # make bench      record volume and cost per call in the VM (not a test):
 #                 bench/RESULTS.md, bench/records.png; see README "Measured"
 # make check-matrix  the selftests on Debian 13's and unstable's kernels
+# make check-system  the packages on a real Debian 12 system in a VM:
+#                 apt install, DKMS, reboot, records, purge (root)
 # make install    install what make built (DESTDIR, PREFIX); see README
 # make uninstall  remove exactly what make install installed
 # make sign       sign kmod/timeaudit.ko for Secure Boot (KEY, CERT)
@@ -61,6 +63,9 @@ bench:
 check-matrix:
 	scripts/matrix.sh
 
+check-system:
+	scripts/system-vm.sh
+
 install: install-module install-files
 
 install-module:
@@ -105,5 +110,5 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: all module userspace check check-matrix demo bench install install-module \
+.PHONY: all module userspace check check-matrix check-system demo bench install install-module \
 	install-files uninstall sign man dkms-source deb clean

@@ -7,7 +7,7 @@ set -eu
 PKGS="build-essential bc bison flex cpio kmod xz-utils zstd python3
 linux-headers-amd64 linux-image-amd64 linux-source-6.1
 libelf-dev libssl-dev dwarves sparse cppcheck
-qemu-system-x86 busybox-static auditd debootstrap
+qemu-system-x86 qemu-utils busybox-static auditd debootstrap
 chrony adjtimex util-linux faketime
 dkms openssl groff-base man-db
 python3-yaml audispd-plugins gnuplot-nox

@@ -1,0 +1,261 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The real-system test of make check-system, run inside the Debian 12 VM
+# by ta-system.service from the run's second disk (next to the packages).
+# Two phases, one boot each; /var/lib/ta-system/phase carries the phase
+# across the reboot:
+#   1. apt installs both packages offline, DKMS builds the module; one
+#      setting is changed in /etc/timeaudit.conf; reboot.
+#   2. after that boot: the units are active, the module runs with the
+#      setting, date -s and rmmod are in auditd's log with their actor,
+#      apt purge leaves nothing behind; power off.
+# TAP on ttyS1, read by scripts/system-vm.sh; the plan comes first.
+set -u
+disk=/run/ta-disk
+state=/var/lib/ta-system
+log=/var/log/audit/audit.log
+tapdev=/dev/ttyS1
+PLAN=21
+# With a second kernel's headers on the disk: DKMS builds for it too.
+[ -d "$disk/kernel2" ] && PLAN=$((PLAN + 2))
+# The non-default setting: timeauditctl's name and value, and the module
+# parameter it must give.
+SET_LINE="step = 2ms"
+SET_PARAM=step_threshold_ns
+SET_VALUE=2000000
+# The admin who acts: a login uid, as a login session would have.
+AUID=4242
+
+mkdir -p "$state"
+phase=$(cat "$state/phase" 2>/dev/null || echo 1)
+kver=$(uname -r)
+n=$(cat "$state/n" 2>/dev/null || echo 0)
+fail=$(cat "$state/fail" 2>/dev/null || echo 0)
+
+out() { echo "$*" >"$tapdev"; echo "ta-system: $*"; }
+ok() {
+	ok_rc=$1
+	shift
+	n=$((n + 1))
+	if [ "$ok_rc" = 0 ]; then
+		out "ok $n - $*"
+	else
+		out "not ok $n - $*"
+		fail=1
+	fi
+	echo "$n" >"$state/n"
+	echo "$fail" >"$state/fail"
+}
+diag() { while IFS= read -r l; do out "# $l"; done; }
+finish() {
+	echo "done" >"$state/phase"
+	sync
+	[ "$fail" = 0 ] && out "TIMEAUDIT-SYSTEM-DONE"
+	systemctl --no-block poweroff
+	exit 0
+}
+# Lines auditd wrote after line $1 of its log that match all of $2...
+new_records() {
+	nr_from=$1
+	shift
+	tail -n +"$((nr_from + 1))" "$log" | tr '\035' ' ' | {
+		cat >"$state/slice"
+		for p in "$@"; do
+			grep -E -- "$p" "$state/slice" >"$state/slice.2"
+			mv "$state/slice.2" "$state/slice"
+		done
+		cat "$state/slice"
+	}
+}
+# Wait up to 15 s for auditd to write a record matching $2..., then 2 s
+# more for any second one; print the matching lines.
+wait_records() {
+	wr_i=0
+	while [ $wr_i -lt 15 ]; do
+		[ -n "$(new_records "$@")" ] && break
+		sleep 1
+		wr_i=$((wr_i + 1))
+	done
+	sleep 2
+	new_records "$@"
+}
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" | head -n 1; }
+
+case $phase in
+1)
+	out "TAP version 13"
+	out "1..$PLAN"
+	out "# phase 1: kernel $kver, $(systemctl is-system-running)"
+	systemctl is-active -q auditd.service
+	ok $? "auditd.service is active in the fresh system"
+	s=$(date +%s)
+	# No network: apt takes the dependencies from what is installed.
+	# (Not --no-download: apt 2.6 then fails on local packages.)
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		"$disk"/timeaudit-dkms_*.deb "$disk"/timeaudit_*.deb \
+		>"$state/apt-install.log" 2>&1
+	rc=$?
+	t=$(($(date +%s) - s))
+	[ $rc = 0 ] || tail -n 30 "$state/apt-install.log" | diag
+	ok $rc "apt install ./timeaudit-dkms_*.deb ./timeaudit_*.deb, offline"
+	out "# timing: apt install with the DKMS build: $t s"
+	# The build itself: from make.log's start (its second line is the
+	# date) to its last write; DKMS keeps it beside the built module.
+	mlog=$(find /var/lib/dkms/timeaudit -name make.log 2>/dev/null |
+		head -n 1)
+	ms=$(date -d "$(sed -n 2p "$mlog" 2>/dev/null)" +%s 2>/dev/null)
+	me=$(stat -c %Y "$mlog" 2>/dev/null)
+	[ -n "$ms" ] && [ -n "$me" ] &&
+		out "# timing: DKMS make of the module: $((me - ms)) s"
+	dkms status timeaudit | diag
+	dkms status timeaudit | grep -q ", $kver, x86_64: installed"
+	ok $? "DKMS built and installed timeaudit for $kver"
+	ls /lib/modules/"$kver"/updates/dkms/timeaudit.ko* >/dev/null 2>&1
+	ok $? "the module is in /lib/modules/$kver/updates/dkms"
+	systemctl is-enabled -q timeaudit.service &&
+		systemctl is-active -q timeaudit.service
+	ok $? "the package enabled and started timeaudit.service"
+	echo "$SET_LINE" >>/etc/timeaudit.conf
+	echo 2 >"$state/phase"
+	out "# phase 1 done: rebooting with \"$SET_LINE\" in /etc/timeaudit.conf"
+	sync
+	systemctl --no-block reboot
+	exit 0
+	;;
+2)
+	;;
+*)
+	out "Bail out! booted again after the test finished"
+	systemctl --no-block poweroff
+	exit 0
+	;;
+esac
+
+out "# phase 2: kernel $kver, $(systemctl is-system-running)"
+systemctl is-active -q auditd.service
+ok $? "after the reboot: auditd.service is active"
+systemctl is-active -q timeaudit.service
+ok $? "after the reboot: timeaudit.service is active"
+systemctl show -p ExecMainStartTimestampMonotonic auditd.service \
+	timeaudit.service | grep . | diag
+grep -qx "$SET_VALUE" /sys/module/timeaudit/parameters/$SET_PARAM
+ok $? "module loaded with /etc/timeaudit.conf's \"$SET_LINE\":" \
+	"$SET_PARAM=$(cat /sys/module/timeaudit/parameters/$SET_PARAM \
+	2>/dev/null)"
+# This boot's load and the setting applied, as auditd logged them.
+boot=$(grep -n 'op=timeaudit_load' "$log" | tail -n 1 | cut -d: -f1)
+[ -n "$boot" ] &&
+	[ -n "$(new_records $((boot - 1)) 'type=CONFIG_CHANGE' \
+		'op=timeaudit_load' 'res=1')" ] &&
+	new_records "$boot" 'type=CONFIG_CHANGE' 'op=timeaudit_set' \
+		"param=\"?$SET_PARAM\"?" "new=\"?$SET_VALUE\"?" 'res=1' |
+		grep -q 'comm="timeauditctl"'
+ok $? "audit.log: this boot's load record, then timeauditctl's set of" \
+	"$SET_PARAM"
+
+# as_admin CMD...: run CMD with login uid $AUID, as from a login.
+as_admin() {
+	sh -c 'echo "$0" >/proc/self/loginuid && exec "$@"' "$AUID" "$@"
+}
+
+# date -s: one record, with the step's size and its actor.
+mark=$(wc -l <"$log")
+as_admin date -s '+5 seconds' >/dev/null
+ok $? "date -s '+5 seconds' by login uid $AUID"
+all=$(wait_records "$mark" 'type=TIME_INJOFFSET')
+echo "$all" | diag
+# timeaudit's records carry class=; the kernel writes its own
+# TIME_INJOFFSET (sec, nsec) into the event of any syscall rule that
+# matched, here the shipped time-change-syscall rule on clock_settime.
+recs=$(echo "$all" | grep ' class=')
+[ "$(echo "$recs" | grep -c .)" = 1 ]
+ok $? "exactly one timeaudit TIME_INJOFFSET record in $log"
+d=$(echo "$recs" | field delta_ns)
+[ -n "$d" ] && [ "$d" -gt 4500000000 ] && [ "$d" -le 5000000000 ] &&
+	echo "$recs" | grep -q "threshold_ns=$SET_VALUE class=step"
+ok $? "its delta_ns=$d is the +5 s step (4.5 s < delta <= 5 s), under" \
+	"threshold_ns=$SET_VALUE"
+echo "$recs" | grep -q 'entry=clock_settime' &&
+	echo "$recs" | grep -q " auid=$AUID uid=0 " &&
+	echo "$recs" | grep -q 'comm="date" exe="/usr/bin/date"'
+ok $? "its actor: date, login uid $AUID, through clock_settime"
+kern=$(echo "$all" | grep -v ' class=')
+rc=0
+for serial in $(echo "$kern" | sed -n 's/.*msg=audit([0-9.]*:\([0-9]*\)).*/\1/p'); do
+	new_records "$mark" 'type=SYSCALL' "msg=audit\([0-9.]*:$serial\)" \
+		'key="time-change-syscall"' | grep -q . || rc=1
+done
+ok $rc "the other $(echo "$kern" | grep -c .) TIME_INJOFFSET: the kernel's" \
+	"own, in the SYSCALL event of the shipped time-change-syscall rule"
+
+# Stopping the unit and unloading the module.
+mark=$(wc -l <"$log")
+systemctl stop timeaudit.service
+ok $? "systemctl stop timeaudit.service"
+if [ -d /sys/module/timeaudit ]; then
+	out "# the unit has no ExecStop: the module stays loaded; rmmod it"
+	as_admin rmmod timeaudit
+fi
+[ ! -d /sys/module/timeaudit ]
+ok $? "timeaudit is unloaded"
+recs=$(wait_records "$mark" 'type=CONFIG_CHANGE' 'op=timeaudit_unload')
+echo "$recs" | diag
+[ "$(echo "$recs" | grep -c .)" = 1 ] &&
+	echo "$recs" | grep -q 'entry=delete_module' &&
+	echo "$recs" | grep -Eq " pid=[0-9]+ auid=$AUID uid=0 " &&
+	echo "$recs" | grep -q 'comm="rmmod" exe="/usr/bin/kmod"' &&
+	echo "$recs" | grep -q 'res=1'
+ok $? "audit.log: one op=timeaudit_unload record naming its actor" \
+	"(rmmod, login uid $AUID)"
+
+# A second kernel's headers: DKMS's hook builds the module for it.
+if [ -d "$disk/kernel2" ]; then
+	kv2=$(dpkg-deb -f "$(ls "$disk"/kernel2/linux-headers-*-amd64_*.deb |
+		head -n 1)" Package)
+	kv2=${kv2#linux-headers-}
+	s=$(date +%s)
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		"$disk"/kernel2/*.deb >"$state/apt-kernel2.log" 2>&1
+	rc=$?
+	[ $rc = 0 ] || tail -n 30 "$state/apt-kernel2.log" | diag
+	out "# timing: apt install of $kv2's headers with the DKMS build:" \
+		"$(($(date +%s) - s)) s"
+	ok $rc "apt install the headers of a second kernel, $kv2"
+	dkms status timeaudit | diag
+	dkms status timeaudit | grep -q ", $kv2, x86_64: installed" &&
+		ls /lib/modules/"$kv2"/updates/dkms/timeaudit.ko* >/dev/null
+	ok $? "DKMS built and installed timeaudit for $kv2 too (AUTOINSTALL)"
+fi
+
+# apt purge leaves nothing behind.
+DEBIAN_FRONTEND=noninteractive apt-get purge -y -q timeaudit \
+	timeaudit-dkms >"$state/apt-purge.log" 2>&1
+rc=$?
+[ $rc = 0 ] || tail -n 30 "$state/apt-purge.log" | diag
+ok $rc "apt purge timeaudit timeaudit-dkms"
+left=$(
+	ls -d /lib/modules/*/updates/dkms/timeaudit.ko* /usr/src/timeaudit-* \
+		/var/lib/dkms/timeaudit /etc/timeaudit.conf \
+		/etc/modprobe.d/timeaudit.conf \
+		/etc/modules-load.d/timeaudit.conf \
+		/etc/audit/rules.d/60-timeaudit.rules \
+		/lib/systemd/system/timeaudit.service \
+		/lib/systemd/system/auditd.service.d/timeaudit.conf \
+		/etc/systemd/system/*/timeaudit.service \
+		/usr/sbin/timeauditctl /usr/share/man/man8/timeauditctl.8* \
+		/usr/share/doc/timeaudit /usr/share/doc/timeaudit-dkms \
+		2>/dev/null
+	dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' timeaudit \
+		timeaudit-dkms 2>/dev/null | grep -v '^un '
+	find /lib/modules /usr/src /var/lib/dkms /etc -name '*timeaudit*' \
+		2>/dev/null
+	systemctl list-unit-files 'timeaudit*' --no-legend 2>/dev/null)
+echo "$left" | grep . | sort -u | diag
+! echo "$left" | grep -q .
+ok $? "nothing left: no module, no source, no DKMS tree, no unit, no" \
+	"/etc/timeaudit.conf, no rules"
+[ -z "$(dkms status timeaudit 2>/dev/null)" ]
+ok $? "dkms status knows no timeaudit"
+[ "$n" = $((PLAN - 1)) ]
+ok $? "every planned check ran ($n before this one)"
+finish
