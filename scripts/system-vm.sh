@@ -28,17 +28,7 @@ cd "$(dirname "$0")/.." || exit 1
 top=$(pwd)
 out=$top/build/system
 tmo=${TA_SYSTEM_TIMEOUT:-1500}
-fail=0
-n=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		fail=1
-	fi
-}
+. scripts/tap.sh
 
 if [ "$(id -u)" != 0 ]; then
 	echo "not ok 1 - check-system: needs root (debootstrap, chroot)"

@@ -80,16 +80,6 @@ struct call {
 	struct state before, after;
 };
 
-/* struct old_timex32 of include/linux/time32.h */
-struct timex32 {
-	uint32_t modes;
-	int32_t offset, freq, maxerror, esterror, status, constant;
-	int32_t precision, tolerance;
-	int32_t tv_sec, tv_usec;
-	int32_t tick, ppsfreq, jitter, shift, stabil, jitcnt, calcnt;
-	int32_t errcnt, stbcnt, tai;
-	int32_t pad[11];
-};
 
 struct rec {
 	int item;

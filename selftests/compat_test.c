@@ -29,16 +29,6 @@
 #define I386_CLOCK_SETTIME64	404
 #define I386_CLOCK_ADJTIME64	405
 
-/* include/linux/time32.h: what the 32-bit adjtimex() takes. */
-struct timex32 {
-	uint32_t modes;
-	int32_t offset, freq, maxerror, esterror, status, constant;
-	int32_t precision, tolerance;
-	int32_t tv_sec, tv_usec;
-	int32_t tick, ppsfreq, jitter, shift, stabil, jitcnt, calcnt;
-	int32_t errcnt, stbcnt, tai;
-	int32_t pad[11];
-};
 
 static char rec[TA_REC_MAX];
 static void *low;	/* below 4 GiB, where a 32-bit call can point */

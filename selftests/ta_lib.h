@@ -7,6 +7,7 @@
 #define TA_LIB_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include <linux/timeaudit.h>
@@ -65,6 +66,20 @@ int ta_json_valid(const char *text);
  * __do_adjtimex, renamed ntp_adjtimex in 6.17.
  */
 const char *ta_ntp_core_sym(void);
+
+/*
+ * struct old_timex32 of include/linux/time32.h: what the i386 adjtimex()
+ * and clock_adjtime() take (the tests call them with int $0x80).
+ */
+struct timex32 {
+	uint32_t modes;
+	int32_t offset, freq, maxerror, esterror, status, constant;
+	int32_t precision, tolerance;
+	int32_t tv_sec, tv_usec;
+	int32_t tick, ppsfreq, jitter, shift, stabil, jitcnt, calcnt;
+	int32_t errcnt, stbcnt, tai;
+	int32_t pad[11];
+};
 
 /* Realtime as ns since the epoch. */
 long long ta_now_ns(void);
