@@ -28,12 +28,17 @@ static long long ns(const struct timespec *ts)
 
 void ta_refclock_feed(long long ahead_ns)
 {
+	ta_refclock_feed_to(TA_REFCLOCK_SOCK, ahead_ns);
+}
+
+void ta_refclock_feed_to(const char *path, long long ahead_ns)
+{
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct timespec mono0, mono, real;
 	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
 	long long true0;
 
-	strcpy(sa.sun_path, TA_REFCLOCK_SOCK);
+	strncpy(sa.sun_path, path, sizeof(sa.sun_path) - 1);
 	/* RAW: the NTP frequency chronyd sets must not move the reference. */
 	clock_gettime(CLOCK_MONOTONIC_RAW, &mono0);
 	clock_gettime(CLOCK_REALTIME, &real);

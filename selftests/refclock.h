@@ -19,5 +19,8 @@
 
 /* Send a sample every 250 ms, forever (run it in a child). */
 void ta_refclock_feed(long long ahead_ns) __attribute__((noreturn));
+/* The same to the socket at @path (chronyd as a service: /run/...). */
+void ta_refclock_feed_to(const char *path, long long ahead_ns)
+	__attribute__((noreturn));
 
 #endif /* TA_REFCLOCK_H */
