@@ -27,7 +27,7 @@ struct sock_sample {		/* chrony's refclock_sock.c */
 /* NTPsec's struct shmTime (docs/driver_shm.adoc), as laid out on x86-64. */
 struct shm_sample {
 	int mode;		/* 1: ntpd checks count around its read */
-	volatile int count;
+	int count;
 	time_t clock_sec;	/* the reference's time */
 	int clock_usec;
 	time_t receive_sec;	/* the system clock's, at the same moment */
@@ -35,7 +35,7 @@ struct shm_sample {
 	int leap;
 	int precision;
 	int nsamples;
-	volatile int valid;
+	int valid;
 	unsigned int clock_nsec;
 	unsigned int receive_nsec;
 	int dummy[8];
