@@ -103,14 +103,15 @@ get_kretprobe_retaddr(struct kretprobe_instance *ri)
 #endif
 
 /*
- * ftrace_free_filter() is exported to modules since 6.2. Before, a reset
- * to an empty filter frees the old one just as well; only call it once
- * the ops is unregistered (an empty filter means every function).
+ * ftrace_free_filter() is exported to modules since 6.2 (and in some
+ * 6.1 stable updates). Before, resetting the filter to empty frees the
+ * old one just as well; only once the ops is unregistered, since an
+ * empty filter means every function.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 #define ta_ftrace_free_filter(ops)	ftrace_free_filter(ops)
 #else
-#define ta_ftrace_free_filter(ops)	ftrace_set_filter_ip((ops), 0, 0, 1)
+#define ta_ftrace_free_filter(ops)	ftrace_set_filter((ops), NULL, 0, 1)
 #endif
 
 #endif /* TA_COMPAT_H */
