@@ -11,8 +11,8 @@
 #include <linux/version.h>
 
 /*
- * 5.10 is the oldest kernel built and tested here (Debian 11); below it
- * TWA_RESUME, linux/minmax.h and others are missing.
+ * 5.10 (Debian 11) is the oldest kernel built and tested here; older
+ * ones are refused rather than guessed at.
  */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)
 #error "timeaudit needs Linux 5.10 or later"
