@@ -25,6 +25,7 @@
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
 
+#include "compat.h"
 #include "config.h"
 #include "record.h"
 #include "witness.h"
@@ -125,8 +126,7 @@ static bool ta_canary_fires(void)
 #ifdef CONFIG_DYNAMIC_FTRACE
 /* Never called: the filter holds only ta_ftrace_anchor, which no one calls. */
 static void notrace ta_ftrace_nop(unsigned long ip, unsigned long parent_ip,
-				  struct ftrace_ops *op,
-				  struct ftrace_regs *fregs)
+				  struct ftrace_ops *op, TA_FTRACE_REGS *fregs)
 {
 }
 
@@ -152,7 +152,7 @@ static int ta_ftrace_hold(void)
 	}
 	err = register_ftrace_function(&ta_permanent_ops);
 	if (err) {
-		ftrace_free_filter(&ta_permanent_ops);
+		ta_ftrace_free_filter(&ta_permanent_ops);
 		if (err == -EBUSY)
 			pr_err("kernel.ftrace_enabled is 0, which silences ftrace-based kprobes: set it to 1 before loading\n");
 		else
@@ -165,7 +165,7 @@ static int ta_ftrace_hold(void)
 static void ta_ftrace_release(void)
 {
 	unregister_ftrace_function(&ta_permanent_ops);
-	ftrace_free_filter(&ta_permanent_ops);
+	ta_ftrace_free_filter(&ta_permanent_ops);
 }
 #else
 /* Without function tracing no kprobe is ftrace-based: nothing to hold. */

@@ -170,8 +170,10 @@ vm_debug() {
 # release's gcc against its headers in a debootstrap chroot cached in
 # /var/cache/timeaudit, and every selftest run again on that release's
 # own kernel. About 4 min each with the chroot cached; creating one
-# takes a minute or two more. make check runs the oldest and the newest
-# (lane B below); make check-matrix runs them all.
+# takes a minute or two more. make check runs the newest (lane B
+# below); make check-matrix runs them all, Debian 11's 5.10 included
+# (not here yet: its clients_test check of a quiet chronyd fails too
+# often, see the admin guide's "Kernel versions").
 
 # Detection content and reporting, against the records of vm-stock-6.1:
 # every Sigma rule is valid, uses real field names and matches real
@@ -213,7 +215,6 @@ lane_a() {
 	tap_stage vm-debug-kasan-lockdep vm_debug
 }
 lane_b() {
-	tap_stage matrix-bullseye scripts/matrix.sh bullseye
 	tap_stage matrix-experimental scripts/matrix.sh experimental
 	tap_stage system env TA_DEBS="$top/build/deb" scripts/system-vm.sh
 }

@@ -12,6 +12,8 @@
 #        this machine's /lib/modules for the module's kernel release
 #        TA_NTPD: NTPsec's ntpd; default: where scripts/fetch-ntpsec.sh
 #        unpacks it (left out if absent: ntpsec_test then fails)
+#        TA_NIC_DEPS: the modules it needs that are not built in, in load
+#        order (Debian 11's ptp.ko and pps_core.ko), copied beside it
 set -eu
 
 out=$1 ko=$2 ctl=$3 tests=$4 kunit=${5:-}
@@ -75,6 +77,9 @@ cp "$ko" "$root/ta/timeaudit.ko"
 kver=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
 nic=${TA_NIC_KO:-/lib/modules/$kver/kernel/drivers/net/ethernet/intel/e1000e/e1000e.ko}
 [ -f "$nic" ] && cp "$nic" "$root/ta/e1000e.ko"
+for dep in ${TA_NIC_DEPS:-}; do
+	cp "$dep" "$root/ta/$(basename "$dep")"
+done
 [ -n "$kunit" ] && cp "$kunit" "$root/ta/timeaudit_kunit.ko"
 add_elf "$ctl" /ta/timeauditctl
 for t in "$tests"/* "$tests"/*/*; do
