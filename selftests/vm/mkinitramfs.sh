@@ -42,7 +42,8 @@ mkdir -p "$root/bin" "$root/sbin" "$root/etc/audit/plugins.d" \
 cp /bin/busybox "$root/bin/busybox"
 for b in /sbin/auditd /sbin/auditctl /sbin/ausearch /sbin/aureport \
 	 /sbin/hwclock /usr/sbin/adjtimex /usr/sbin/chronyd /usr/bin/chronyc \
-	 /usr/bin/faketime /usr/bin/python3 /sbin/audisp-remote; do
+	 /usr/bin/faketime /usr/bin/python3 /sbin/audisp-remote \
+	 /usr/sbin/phc2sys /usr/sbin/ptp4l /usr/sbin/phc_ctl /usr/sbin/pmc; do
 	[ -e "$b" ] && add_elf "$b"
 done
 for f in /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1; do
