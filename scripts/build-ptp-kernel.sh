@@ -22,7 +22,16 @@ fi
 inroot() {
 	DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 chroot "$root" "$@"
 }
+# objtool reads /proc: mount it in a mount namespace of our own, so that
+# matrix.sh unmounting the chroot's /proc meanwhile cannot take it away.
+# shellcheck disable=SC2016 # $0, $1: the inner sh's
+build_in_root() {
+	LC_ALL=C.UTF-8 unshare -m --propagation private sh -c \
+		'mount -t proc proc "$0/proc" && exec chroot "$0" sh -c "$1"' \
+		"$root" "$1"
+}
 # linux-source depends on the newest linux-source-X.Y: install it once.
+# shellcheck disable=SC2016 # dpkg-query's fields
 if ! inroot dpkg-query -W -f='${Status}\n' linux-source 2>/dev/null |
 	grep -q 'ok installed'; then
 	inroot sh -c 'apt-get install -y -q --no-install-recommends \
@@ -32,6 +41,7 @@ fi
 src=$(inroot dpkg-query -W -f='${Depends}\n' linux-source |
 	sed -n 's/.*\(linux-source-[0-9][0-9.]*\).*/\1/p' | head -n 1)
 tarball=$root/usr/src/$src.tar.xz
+# shellcheck disable=SC2016 # dpkg-query's fields
 key=$( (cat "$frag"; inroot dpkg-query -W -f='${Version}' "$src";
 	inroot gcc --version | head -n 1) | sha256sum | cut -c1-16)
 dir=$root/ta-ptp-kernel-$key
@@ -46,7 +56,7 @@ mkdir -p "$dir"
 tar -xJf "$tarball" -C "$dir" --strip-components=1
 cp "$frag" "$dir/ptp-mock.config"
 kd=/${dir##*/}
-inroot sh -c "cd $kd && make -s tinyconfig &&
+build_in_root "cd $kd && make -s tinyconfig &&
 	scripts/kconfig/merge_config.sh -m .config ptp-mock.config &&
 	make -s olddefconfig" >&2
 # Fail loudly if a fragment option did not survive olddefconfig.
@@ -58,6 +68,6 @@ if [ -n "$missing" ]; then
 	exit 1
 fi
 # "modules" writes Module.symvers, which out-of-tree modules link against.
-inroot sh -c "cd $kd && make -s -j$(nproc) bzImage modules" >&2
+build_in_root "cd $kd && make -s -j$(nproc) bzImage modules" >&2
 touch "$dir/.done"
 echo "$dir"

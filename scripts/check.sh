@@ -175,6 +175,14 @@ vm_debug() {
 # (not here yet: its clients_test check of a quiet chronyd fails too
 # often, see the admin guide's "Kernel versions").
 
+# linuxptp's phc2sys on a PTP clock that ticks under TCG (qemu's e1000e
+# one does not): netdevsim's ptp_mock, in a small kernel built once from
+# unstable's linux-source in matrix.sh's sid chroot and cached
+# (scripts/build-ptp-kernel.sh; it has CONFIG_POSIX_AUX_CLOCKS too).
+# One boot, phc2sys_test only: its first step is one record, two minutes
+# of steady state none; the stock syscall rule's count beside it. Under
+# 3 min warm (lane B).
+
 # Detection content and reporting, against the records of vm-stock-6.1:
 # every Sigma rule is valid, uses real field names and matches real
 # records; timeaudit-report's counts equal grep's.
@@ -216,6 +224,7 @@ lane_a() {
 }
 lane_b() {
 	tap_stage matrix-experimental scripts/matrix.sh experimental
+	tap_stage vm-ptp-mock scripts/vm-ptp.sh
 	tap_stage system env TA_DEBS="$top/build/deb" scripts/system-vm.sh
 }
 lane_b >"$res/lane-b.out" 2>&1 &

@@ -29,8 +29,24 @@ tap() {
 	fi
 }
 
+# objtool reads /proc: mounted in a mount namespace of our own (see
+# build-ptp-kernel.sh).
+# shellcheck disable=SC2016 # $0, $1: the inner sh's
+module_build() {
+	LC_ALL=C.UTF-8 unshare -m --propagation private sh -c \
+		'mount -t proc proc "$0/proc" && exec chroot "$0" make -C "$1" \
+		M=/ta-ptp-src W=1 modules' "$root" "$1"
+}
+
 rm -rf "$out" && mkdir -p "$out"
 s=$(date +%s)
+# A fresh machine has no sid chroot yet: matrix.sh makes it (and tests
+# on unstable's own kernel while at it), once; it is cached after that.
+if [ ! -f "$root/.timeaudit-ready" ]; then
+	scripts/matrix.sh sid >"$out/matrix-sid.log" 2>&1
+	[ -f "$root/.timeaudit-ready" ] ||
+		tail -n 20 "$out/matrix-sid.log" | sed 's/^/# /'
+fi
 how=cached
 ls -d "$root"/ta-ptp-kernel-*/.done >/dev/null 2>&1 || how=built
 kdir=$(scripts/build-ptp-kernel.sh 2>"$out/kernel-build.log")
@@ -47,8 +63,7 @@ src=$root/ta-ptp-src
 rm -rf "$src" && mkdir -p "$src" && cp -r Kbuild kmod uapi "$src/" &&
 find "$src" \( -name '*.o' -o -name '*.ko' -o -name '*.mod*' \
 	-o -name '.*.cmd' -o -name '*.order' -o -name '*.symvers' \) -delete &&
-LC_ALL=C.UTF-8 chroot "$root" make -C "/${kdir##*/}" M=/ta-ptp-src W=1 \
-	modules >"$out/module-build.log" 2>&1 &&
+module_build "/${kdir##*/}" >"$out/module-build.log" 2>&1 &&
 [ -f "$src/kmod/timeaudit.ko" ] && ! grep -q 'warning:' "$out/module-build.log"
 rc=$?
 t_mod=$(($(date +%s) - s))
@@ -65,7 +80,7 @@ for t in $tests; do
 	make -s -C selftests KSRC="$KSRC" OUT="$out/tests" "$out/tests/$t" \
 		>>"$out/build.log" 2>&1 || exit 1
 done &&
-printf '%s\n' $tests >"$out/tests/ORDER" &&
+echo "$tests" | tr ' ' '\n' >"$out/tests/ORDER" &&
 selftests/vm/mkinitramfs.sh "$out/initrd.gz" "$src/kmod/timeaudit.ko" \
 	userspace/timeauditctl "$out/tests" >>"$out/build.log" 2>&1
 rc=$?
