@@ -179,6 +179,9 @@ tap_stage vm-debug-kasan-lockdep vm_debug
 # takes about a minute more.
 tap_stage matrix-trixie scripts/matrix.sh trixie
 tap_stage matrix-sid scripts/matrix.sh sid
+# Debian experimental's kernel (7.3 release candidates now), the newest
+# Debian has: a chroot of sid with experimental's kernel packages.
+tap_stage matrix-experimental scripts/matrix.sh experimental
 
 # Detection content and reporting, against the records of vm-stock-6.1:
 # every Sigma rule is valid, uses real field names and matches real
