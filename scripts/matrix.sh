@@ -145,15 +145,17 @@ make_chroot() {
 	mc_base=$(base_suite "$mc_rel")
 	if [ "$mc_base" != "$mc_rel" ] &&
 	   [ -f "$cache/chroot-$mc_base/.timeaudit-ready" ]; then
-		# One file system only: never what is mounted in it now.
-		log "cp -ax $cache/chroot-$mc_base $mc_dir"
-		cp -ax "$cache/chroot-$mc_base" "$mc_dir.new" || {
+		# One file system only (never what is mounted in it now), and
+		# not what scripts keep in it (/ta-*: kernels, build trees).
+		log "copying $cache/chroot-$mc_base to $mc_dir"
+		mkdir -p "$mc_dir.new" || return 1
+		if ! tar -C "$cache/chroot-$mc_base" --one-file-system \
+			--numeric-owner --exclude='./ta-*' \
+			--exclude=./.timeaudit-ready -cf - . |
+			tar -C "$mc_dir.new" --numeric-owner -xpf -; then
 			safe_rm "$mc_dir.new"
 			return 1
-		}
-		rm -rf "$mc_dir.new/ta-kernel" "$mc_dir.new/ta-src" \
-			"$mc_dir.new/.timeaudit-ready"
-		mkdir -p "$mc_dir.new/proc"
+		fi
 	else
 		log "debootstrap --variant=minbase $mc_base $mc_dir $mc_mirror"
 		timeout "$tmo" debootstrap --variant=minbase "$mc_base" \
