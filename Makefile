@@ -5,7 +5,7 @@
 # make demo       boot the test VM and show what timeaudit records
 # make bench      record volume and cost per call in the VM (not a test):
 #                 bench/RESULTS.md, bench/records.png; see README "Measured"
-# make check-matrix  the selftests on Debian 13's and unstable's kernels
+# make check-matrix  the selftests on Debian 11, 13, unstable and experimental kernels
 # make check-system  the packages on a real Debian 12 system in a VM:
 #                 apt install, DKMS, reboot, records, purge (root)
 # make install    install what make built (DESTDIR, PREFIX); see README

@@ -1,15 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Every kernel-version difference lives here, each entry naming the
- * version that needs it. Supported: 6.1 and later.
+ * version that needs it. Supported: 5.10 and later (proven on Debian's
+ * 5.10, 6.1, 6.12 and newer: see the admin guide).
  */
 #ifndef TA_COMPAT_H
 #define TA_COMPAT_H
 
+#include <linux/kprobes.h>
 #include <linux/version.h>
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
-#error "timeaudit needs Linux 6.1 or later"
+/*
+ * 5.10 (Debian 11) is the oldest kernel built and tested here; older
+ * ones are refused rather than guessed at.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)
+#error "timeaudit needs Linux 5.10 or later"
 #endif
 
 #ifndef CONFIG_AUDITSYSCALL
@@ -80,6 +86,41 @@
 #endif
 #else
 #error "timeaudit supports x86-64 only for now"
+#endif
+
+/*
+ * The caller's return address: a field of the instance until 5.18 moved
+ * kretprobes onto rethook and added get_kretprobe_retaddr().
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 18, 0)
+static nokprobe_inline unsigned long
+get_kretprobe_retaddr(struct kretprobe_instance *ri)
+{
+	return (unsigned long)ri->ret_addr;
+}
+#endif
+
+/*
+ * What an ftrace_ops callback gets last: struct ftrace_regs since 5.11
+ * ("ftrace: Have the callbacks receive a struct ftrace_regs instead of
+ * pt_regs"), struct pt_regs before.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 11, 0)
+#define TA_FTRACE_REGS		struct ftrace_regs
+#else
+#define TA_FTRACE_REGS		struct pt_regs
+#endif
+
+/*
+ * ftrace_free_filter() is exported to modules since 6.2 (and in some
+ * 6.1 stable updates). Before, resetting the filter to empty frees the
+ * old one just as well; only once the ops is unregistered, since an
+ * empty filter means every function.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define ta_ftrace_free_filter(ops)	ftrace_free_filter(ops)
+#else
+#define ta_ftrace_free_filter(ops)	ftrace_set_filter((ops), NULL, 0, 1)
 #endif
 
 #endif /* TA_COMPAT_H */

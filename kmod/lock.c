@@ -29,6 +29,7 @@
 #include <linux/task_work.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
+#include <linux/utsname.h>
 #include <linux/wait_bit.h>
 
 #include "compat.h"
@@ -200,20 +201,26 @@ static struct kretprobe ta_lock_probes[] = {
 
 int ta_lock_init(void)
 {
-	struct kretprobe *rps[ARRAY_SIZE(ta_lock_probes)];
 	int i, err;
 
 	ta_lock_refill_ns = ktime_get_mono_fast_ns();
 	/* Callers refused early return at once; allowed ones may sleep. */
 	for (i = 0; i < ARRAY_SIZE(ta_lock_probes); i++) {
-		ta_lock_probes[i].maxactive = max_t(int, 16,
-						    4 * num_possible_cpus());
-		rps[i] = &ta_lock_probes[i];
+		struct kretprobe *rp = &ta_lock_probes[i];
+
+		rp->maxactive = max_t(int, 16, 4 * num_possible_cpus());
+		err = register_kretprobe(rp);
+		if (err) {
+			/* Named one by one: a kernel may lack either entry. */
+			pr_err("cannot probe %s: error %d; is it missing from this kernel (%s)?\n",
+			       rp->kp.symbol_name, err,
+			       init_utsname()->release);
+			while (--i >= 0)
+				unregister_kretprobe(&ta_lock_probes[i]);
+			return err;
+		}
 	}
-	err = register_kretprobes(rps, ARRAY_SIZE(rps));
-	if (err)
-		pr_err("cannot probe delete_module: error %d\n", err);
-	return err;
+	return 0;
 }
 
 /*

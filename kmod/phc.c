@@ -18,6 +18,7 @@
 #include <linux/timekeeping.h>
 #include <linux/timex.h>
 
+#include "compat.h"
 #include "event.h"
 #include "phc.h"
 #include "probes.h"

@@ -127,8 +127,7 @@ static bool ta_canary_fires(void)
 #if defined(CONFIG_DYNAMIC_FTRACE) && defined(TA_FTRACE_CAN_BE_TURNED_OFF)
 /* Never called: the filter holds only ta_ftrace_anchor, which no one calls. */
 static void notrace ta_ftrace_nop(unsigned long ip, unsigned long parent_ip,
-				  struct ftrace_ops *op,
-				  struct ftrace_regs *fregs)
+				  struct ftrace_ops *op, TA_FTRACE_REGS *fregs)
 {
 }
 
@@ -154,7 +153,7 @@ static int ta_ftrace_hold(void)
 	}
 	err = register_ftrace_function(&ta_permanent_ops);
 	if (err) {
-		ftrace_free_filter(&ta_permanent_ops);
+		ta_ftrace_free_filter(&ta_permanent_ops);
 		if (err == -EBUSY)
 			pr_err("kernel.ftrace_enabled is 0, which silences ftrace-based kprobes: set it to 1 before loading\n");
 		else
@@ -167,7 +166,7 @@ static int ta_ftrace_hold(void)
 static void ta_ftrace_release(void)
 {
 	unregister_ftrace_function(&ta_permanent_ops);
-	ftrace_free_filter(&ta_permanent_ops);
+	ta_ftrace_free_filter(&ta_permanent_ops);
 }
 #else
 /*

@@ -12,14 +12,19 @@ chrony adjtimex util-linux faketime
 dkms openssl groff-base man-db
 python3-yaml audispd-plugins gnuplot-nox
 debhelper dh-dkms dpkg-dev fakeroot lintian openscap-scanner ssg-debian
-linux-image-rt-amd64 linux-headers-rt-amd64"
+linux-image-rt-amd64 linux-headers-rt-amd64
+libbsd0 libcap2 libssl3"
+
+# NTPsec's ntpd for the test VM, unpacked but not installed (the package
+# conflicts with chrony); the libraries it needs are in PKGS.
+ntpsec() { "$(dirname "$0")/fetch-ntpsec.sh" >/dev/null; }
 
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
 		grep -q "install ok installed" || missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
+[ -z "$missing" ] && { ntpsec; exit; }
 
 if [ "$(id -u)" != 0 ]; then
 	echo "install-deps: missing packages:$missing (run as root)" >&2
@@ -30,3 +35,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing
+ntpsec

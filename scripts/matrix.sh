@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # make check-matrix: build and test timeaudit on newer Debian kernels.
 #
-# For each release (default: trixie sid) this builds the module inside a
+# For each release (default: bullseye trixie sid experimental) this builds the module inside a
 # debootstrap chroot of that release, with its own gcc against its own
 # linux-headers-amd64, takes that release's kernel image from its own
 # linux-image package, and boots it in qemu with the full selftest suite.
@@ -31,7 +31,7 @@ top=$(pwd)
 cache=${TA_CACHE:-/var/cache/timeaudit}
 out=$top/build/matrix
 ksrc=${KSRC:-$out/ksrc}
-releases=${*:-trixie sid}
+releases=${*:-bullseye trixie sid experimental}
 tmo=${TA_CHROOT_TIMEOUT:-900}
 # What kbuild needs besides the compiler (the headers pull in the gcc
 # the kernel was built with); perl for W=1's kernel-doc.
@@ -231,36 +231,56 @@ get_kernel() {
 }
 
 # get_nic DIR KVER: the release's e1000e driver (qemu's NIC, whose PTP
-# clock ptp_test uses), as /ta-kernel/e1000e.ko: from the installed
-# image's modules, or else from the release's modules package.
+# clock ptp_test uses), as /ta-kernel/e1000e.ko, and the PTP and PPS
+# cores it needs where they are modules too (Debian 11), as ptp.ko and
+# pps_core.ko: from the installed image's modules, or else from the
+# release's modules package (linux-image itself before trixie).
+NIC_MODS="net/ethernet/intel/e1000e/e1000e ptp/ptp pps/pps_core"
 get_nic() {
 	gn_dir=$1 gn_kver=$2
-	gn_out=$gn_dir/ta-kernel/e1000e.ko
-	gn_rel=lib/modules/$gn_kver/kernel/drivers/net/ethernet/intel/e1000e
-	[ -s "$gn_out" ] && return 0
-	gn_src=$(find "$gn_dir/$gn_rel" -name 'e1000e.ko*' 2>/dev/null |
-		head -n 1)
-	if [ -z "$gn_src" ]; then
-		rm -rf "$gn_dir/ta-kernel/m" && mkdir -p "$gn_dir/ta-kernel/m"
-		in_chroot "$gn_dir" sh -c "cd /ta-kernel/m &&
-			apt-get download -o APT::Sandbox::User=root \
-			linux-modules-$gn_kver" \
-			>>"$gn_dir/ta-kernel/download.log" 2>&1 || return 1
-		gn_deb=$(find "$gn_dir/ta-kernel/m" -name '*.deb' | head -n 1)
+	gn_drv=lib/modules/$gn_kver/kernel/drivers
+	[ -s "$gn_dir/ta-kernel/e1000e.ko" ] && return 0
+	gn_tree=$gn_dir
+	if [ -z "$(find "$gn_dir/$gn_drv" -name 'e1000e.ko*' 2>/dev/null)" ]
+	then
+		gn_tree=$gn_dir/ta-kernel/m
+		rm -rf "$gn_tree" && mkdir -p "$gn_tree"
+		for gn_p in "linux-modules-$gn_kver" "linux-image-$gn_kver"; do
+			in_chroot "$gn_dir" sh -c "cd /ta-kernel/m &&
+				apt-get download -o APT::Sandbox::User=root \
+				$gn_p" >>"$gn_dir/ta-kernel/download.log" 2>&1 &&
+				break
+		done
+		gn_deb=$(find "$gn_tree" -name '*.deb' | head -n 1)
+		[ -n "$gn_deb" ] || return 1
 		dpkg-deb --fsys-tarfile "$gn_deb" |
-			tar -x -C "$gn_dir/ta-kernel/m" --wildcards \
-			"*/e1000e/e1000e.ko*" || return 1
-		gn_src=$(find "$gn_dir/ta-kernel/m" -name 'e1000e.ko*' |
+			tar -x -C "$gn_tree" --wildcards "*/e1000e/e1000e.ko*" \
+			"*/ptp/ptp.ko*" "*/pps/pps_core.ko*" 2>/dev/null
+		gn_drv=$(find "$gn_tree" -type d -path '*/kernel/drivers' |
 			head -n 1)
+		gn_drv=${gn_drv#"$gn_tree"/}
 	fi
-	case $gn_src in
-	*.xz) xz -dc "$gn_src" >"$gn_out" ;;
-	*.zst) zstd -qdc "$gn_src" >"$gn_out" ;;
-	*) cp "$gn_src" "$gn_out" ;;
-	esac
-	gn_rc=$?
+	gn_rc=0
+	for gn_m in $NIC_MODS; do
+		gn_src=$(find "$gn_tree/$gn_drv/$(dirname "$gn_m")" -maxdepth 1 \
+			-name "$(basename "$gn_m").ko*" 2>/dev/null | head -n 1)
+		gn_out=$gn_dir/ta-kernel/$(basename "$gn_m").ko
+		case $gn_src in
+		"") continue ;;		# built in
+		*.xz) xz -dc "$gn_src" >"$gn_out" ;;
+		*.zst) zstd -qdc "$gn_src" >"$gn_out" ;;
+		*) cp "$gn_src" "$gn_out" ;;
+		esac || gn_rc=1
+	done
 	rm -rf "$gn_dir/ta-kernel/m"
-	[ $gn_rc = 0 ] && [ -s "$gn_out" ]
+	[ $gn_rc = 0 ] && [ -s "$gn_dir/ta-kernel/e1000e.ko" ]
+}
+
+# nic_deps DIR: the modular cores e1000e needs, in load order.
+nic_deps() {
+	for nd_m in pps_core ptp; do
+		[ -s "$1/ta-kernel/$nd_m.ko" ] && printf '%s ' "$1/ta-kernel/$nd_m.ko"
+	done
 }
 
 # build_module DIR KVER DEST: the release's gcc, its headers, W=1.
@@ -373,6 +393,7 @@ for rel in $releases; do
 
 	s=$(date +%s)
 	TA_NIC_KO=$dir/ta-kernel/e1000e.ko \
+	TA_NIC_DEPS=$(nic_deps "$dir") \
 	selftests/vm/mkinitramfs.sh "$res/initrd.gz" "$res/timeaudit.ko" \
 		"$out/src/userspace/timeauditctl" "$out/tests" &&
 	TA_EXPECT=$out/tests/ORDER selftests/vm/run.sh \

@@ -18,7 +18,7 @@
 #
 # usage: scripts/system-vm.sh
 # env:   TA_DEBS: directory with the two packages (default: make deb into
-#        build/system/deb); TA_SYSTEM_TIMEOUT (default 1500 s);
+#        build/system/deb); TA_SYSTEM_TIMEOUT (default 2400 s);
 #        TA_CACHE (default /var/cache/timeaudit); TA_SYSTEM_KERNEL2=1:
 #        also install a second kernel's headers in the VM (Debian 12's
 #        PREEMPT_RT flavour) and check that DKMS builds for it too
@@ -27,7 +27,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 top=$(pwd)
 out=$top/build/system
-tmo=${TA_SYSTEM_TIMEOUT:-1500}
+tmo=${TA_SYSTEM_TIMEOUT:-2400}
 . scripts/tap.sh
 
 if [ "$(id -u)" != 0 ]; then
@@ -73,7 +73,24 @@ ok $rc "packages: $(cd "$debs" 2>/dev/null &&
 	echo timeaudit-dkms_*_all.deb timeaudit_*_amd64.deb)"
 [ $rc = 0 ] || exit 1
 
-# The second disk: the packages and the guest's test, read-only.
+# The second disk: the packages, the guest's test, its time sources, and
+# systemd-timesyncd of the image's systemd version (it conflicts with
+# chrony, which the image holds: the guest installs it after chronyd's
+# part), from apt's cache or downloaded.
+sdver=$(chroot "$img/rootfs" dpkg-query -W -f='${Version}' systemd 2>/dev/null)
+f=$(ls /var/cache/apt/archives/systemd-timesyncd_"$(echo "$sdver" |
+	sed 's/:/%3a/')"_amd64.deb 2>/dev/null)
+if [ -n "$f" ]; then
+	cp "$f" "$out/disk/"
+else
+	(cd "$out/disk" && apt-get download -q -o APT::Sandbox::User=root \
+		"systemd-timesyncd=$sdver") >"$out/timesyncd-download.log" 2>&1
+fi
+ls "$out"/disk/systemd-timesyncd_*.deb >/dev/null 2>&1
+ok $? "systemd-timesyncd $sdver, the image's systemd version, for the guest"
+cc -O2 -Wall -Wextra -Werror -o "$out/disk/ta-timeref" \
+	selftests/system/ta-timeref.c selftests/refclock.c
+ok $? "ta-timeref, the guest's time sources (NTP server, refclock), built"
 cp "$debs"/timeaudit-dkms_*_all.deb "$debs"/timeaudit_*_amd64.deb \
 	selftests/system/test.sh "$out/disk/" &&
 if [ -n "${TA_SYSTEM_KERNEL2:-}" ]; then

@@ -36,6 +36,7 @@
 #define NOBODY		65534
 #define WRAP_US		18446744073709552LL	/* * 1000 wraps to 384 */
 #define PPM_SCALE	65536000LL		/* kernel/time/timex.h */
+#define MAXPHASE_US	500000L			/* include/linux/timex.h */
 #define ALL_BUT_DRIFT	"step,slew,freq,tick,status,tai,denied,rtc,tz,ptp"
 
 /* Defaults of the thresholds this test runs with. */
@@ -273,6 +274,15 @@ static void observe(struct state *s)
 	s->status = tx.status;
 	s->nano = !!(tx.status & STA_NANO);
 	s->offset_ns = s->nano ? tx.offset : tx.offset * 1000LL;
+	/*
+	 * Up to "ntp: Remove invalid cast in time offset math" (6.13, in
+	 * some stable updates: not Debian 11's 5.10.223) the kernel read a
+	 * negative offset back in us as (u32)ns / 1000. The offset is
+	 * within MAXPHASE (0.5 s), so anything larger is that wrap, off by
+	 * less than 1 us.
+	 */
+	if (!s->nano && tx.offset > MAXPHASE_US)
+		s->offset_ns -= 1LL << 32;
 	s->adjust_us = rd.offset;
 	s->tick = tx.tick;
 	s->tai = tx.tai;

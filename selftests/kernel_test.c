@@ -22,8 +22,6 @@
 #include "ta_lib.h"
 
 #define KPROBES_LIST	"/sys/kernel/debug/kprobes/list"
-#define RENAMED_FROM	"timekeeping_warp_clock"
-#define RENAMED_TO	"timekeeping_warp_clocX"
 #define MISSING_KO	"/tmp/timeaudit-missing.ko"
 /* include/uapi/linux/time.h, 6.17: the first auxiliary clock. */
 #define TA_CLOCK_AUX	16
@@ -102,8 +100,8 @@ static int has(char (*syms)[128], int n, const char *ent)
 	return 0;
 }
 
-/* Copy the module with RENAMED_FROM spelled RENAMED_TO; count renames. */
-static int make_missing_ko(const char *ko)
+/* Copy the module with @from spelled @to (same length); count renames. */
+static int make_missing_ko(const char *ko, const char *from, const char *to)
 {
 	size_t len = 0, cap = 1 << 20, n;
 	char *buf = malloc(cap), *p;
@@ -128,9 +126,9 @@ static int make_missing_ko(const char *ko)
 	}
 	fclose(in);
 	/* Only the whole, NUL-terminated name: the string literal. */
-	for (p = buf; (p = memmem(p, len - (p - buf), RENAMED_FROM,
-				  sizeof(RENAMED_FROM))); renamed++)
-		memcpy(p, RENAMED_TO, sizeof(RENAMED_TO) - 1);
+	for (p = buf; (p = memmem(p, len - (p - buf), from,
+				  strlen(from) + 1)); renamed++)
+		memcpy(p, to, strlen(to));
 	out = fopen(MISSING_KO, "wb");
 	if (!out || fwrite(buf, 1, len, out) != len)
 		renamed = -1;
@@ -163,6 +161,40 @@ static int kmsg_find(int fd, const char *needle, char *msg, size_t len)
 static char before[MAX_PROBES][128], after[MAX_PROBES][128];
 static char ours[MAX_PROBES][128];
 
+/*
+ * A kernel without @from: insmod fails, the kernel log names the symbol
+ * and the kernel, and nothing stays registered (@nb kretprobes before).
+ */
+static void missing_target(const char *ko, const char *from, int nb,
+			   const char *release)
+{
+	char msg[1024] = "", needle[128], to[128];
+	int fd, renamed, rc, left;
+
+	/* Same length, so the copy stays a valid module: last letter X. */
+	snprintf(to, sizeof(to), "%s", from);
+	to[strlen(to) - 1] = 'X';
+	renamed = make_missing_ko(ko, from, to);
+	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	rc = ta_sh("insmod %s 2>/dev/null", MISSING_KO);
+	ksft_test_result(renamed > 0 && !in_kallsyms(to) && rc != 0,
+			 "a module whose probe target %s is missing does not load (%d renamed)\n",
+			 from, renamed);
+	snprintf(needle, sizeof(needle), "cannot probe %s:", to);
+	ksft_test_result(fd >= 0 && kmsg_find(fd, needle, msg, sizeof(msg)) &&
+			 strstr(msg, "timeaudit") && strstr(msg, release),
+			 "it says which symbol and kernel: \"%s\"\n", msg);
+	left = kretprobes(after, MAX_PROBES);
+	ksft_test_result(!ta_module_loaded() && left == nb,
+			 "nothing is left registered (%d kretprobes, %d before)\n",
+			 left, nb);
+	if (fd >= 0)
+		close(fd);
+	unlink(MISSING_KO);
+}
+
 int main(void)
 {
 	const char *ko = getenv("TA_MODULE") ? getenv("TA_MODULE") :
@@ -170,8 +202,9 @@ int main(void)
 	const char *core = ta_ntp_core_sym();
 	const char *other = strcmp(core, "ntp_adjtimex") ? "ntp_adjtimex" :
 		"__do_adjtimex";
-	int i, fd, renamed, rc, nb, na, n = 0, loaded, left, entry, err;
-	char msg[1024] = "", *plus;
+	const char *unload = NULL;
+	int i, rc, nb, na, n = 0, loaded, entry, err;
+	char *plus;
 	struct utsname u;
 
 	ksft_print_header();
@@ -186,7 +219,7 @@ int main(void)
 			memcpy(ours[n++], after[i], sizeof(ours[0]));
 
 	/* The module's own kretprobes, whatever its list is today. */
-	ksft_set_plan(9 + n);
+	ksft_set_plan(12 + n);
 	ksft_print_msg("kernel %s: NTP core %s, %d kretprobes\n", u.release,
 		       core, n);
 	ksft_test_result(loaded && nb >= 0 && n > 0,
@@ -199,6 +232,10 @@ int main(void)
 		ksft_test_result(entry && in_kallsyms(ours[i]),
 				 "%s: kretprobe at its entry (+0x%s), text symbol in /proc/kallsyms\n",
 				 ours[i], plus ? plus + 3 : "?");
+		/* lock.c's native delete_module entry, registered last */
+		if (!unload && !strstr(ours[i], "ia32") &&
+		    strstr(ours[i], "sys_delete_module"))
+			unload = ours[i];
 	}
 	ksft_test_result(listed(after, na, core) && in_kallsyms(core),
 			 "the NTP core probed is %s, as compat.h says for %s\n",
@@ -210,26 +247,10 @@ int main(void)
 			 kretprobes(after, MAX_PROBES) == nb,
 			 "module unloaded, its kretprobes gone\n");
 
-	renamed = make_missing_ko(ko);
-	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
-	if (fd >= 0)
-		lseek(fd, 0, SEEK_END);
-	rc = ta_sh("insmod %s 2>/dev/null", MISSING_KO);
-	ksft_test_result(renamed > 0 && !in_kallsyms(RENAMED_TO) && rc != 0,
-			 "a module whose probe target is missing does not load (%d renamed)\n",
-			 renamed);
-	ksft_test_result(fd >= 0 &&
-			 kmsg_find(fd, "cannot probe " RENAMED_TO, msg,
-				   sizeof(msg)) &&
-			 strstr(msg, "timeaudit") && strstr(msg, u.release),
-			 "it says which symbol and kernel: \"%s\"\n", msg);
-	left = kretprobes(after, MAX_PROBES);
-	ksft_test_result(!ta_module_loaded() && left == nb,
-			 "nothing is left registered (%d kretprobes, %d before)\n",
-			 left, nb);
-	if (fd >= 0)
-		close(fd);
-	unlink(MISSING_KO);
+	/* One target of probes.c, one of lock.c, spelled wrong in turn. */
+	missing_target(ko, "timekeeping_warp_clock", nb, u.release);
+	missing_target(ko, unload ? unload : "sys_delete_module", nb,
+		       u.release);
 
 	/*
 	 * Auxiliary clocks (6.17, CONFIG_POSIX_AUX_CLOCKS) are adjusted

@@ -21,6 +21,7 @@
 
 #define PHC		"/dev/ptp0"
 #define NIC_MODULE	"/ta/e1000e.ko"	/* when the NIC driver is modular */
+#define NIC_DEPS	"/ta/pps_core.ko /ta/ptp.ko"	/* modular on 5.10 */
 #define NSEC		1000000000LL
 #define CLOCKFD		3
 #define FD_TO_CLOCKID(fd)	((~(clockid_t)(fd) << 3) | CLOCKFD)
@@ -87,7 +88,8 @@ static void find_phc(void)
 	int i;
 
 	if (access(PHC, F_OK) && !access(NIC_MODULE, F_OK))
-		ta_sh("insmod " NIC_MODULE);
+		ta_sh("for m in " NIC_DEPS "; do [ ! -f $m ] || insmod $m; done; "
+		      "insmod " NIC_MODULE);
 	for (i = 0; i < 50 && access(PHC, F_OK); i++)
 		usleep(100000);
 	if (access(PHC, F_OK))

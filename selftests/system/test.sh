@@ -15,7 +15,7 @@ disk=/run/ta-disk
 state=/var/lib/ta-system
 log=/var/log/audit/audit.log
 tapdev=/dev/ttyS1
-PLAN=21
+PLAN=30
 # With a second kernel's headers on the disk: DKMS builds for it too.
 [ -d "$disk/kernel2" ] && PLAN=$((PLAN + 2))
 # The non-default setting: timeauditctl's name and value, and the module
@@ -25,6 +25,10 @@ SET_PARAM=step_threshold_ns
 SET_VALUE=2000000
 # The admin who acts: a login uid, as a login session would have.
 AUID=4242
+# The real daemons' steady state under the shipped rules (issue: two
+# minutes), then under the stock syscall rule alone, in seconds.
+STEADY=${TA_STEADY_S:-120}
+STOCK=${TA_STOCK_S:-90}
 
 mkdir -p "$state"
 phase=$(cat "$state/phase" 2>/dev/null || echo 1)
@@ -187,6 +191,137 @@ for serial in $(echo "$kern" | sed -n 's/.*msg=audit([0-9.]*:\([0-9]*\)).*/\1/p'
 done
 ok $rc "the other $(echo "$kern" | grep -c .) TIME_INJOFFSET: the kernel's" \
 	"own, in the SYSCALL event of the shipped time-change-syscall rule"
+
+# The real time daemons under exactly the installed rules: a daemon's
+# first step is one timeaudit record; its steady state writes none, and
+# no SYSCALL record either (the shipped never rules); then the same
+# steady state under the stock syscall rule alone, counted for the
+# comparison. Their references (ta-timeref) are ahead of the clock.
+timeref_pid=
+timeref() {
+	[ -n "$timeref_pid" ] && kill "$timeref_pid" && wait "$timeref_pid"
+	"$disk/ta-timeref" "$@" >"$state/timeref.log" 2>&1 &
+	timeref_pid=$!
+}
+# wait_step MARK COMM: up to 60 s for the daemon's first timeaudit step
+# record, then 10 s more for any second one; print what it wrote.
+wait_step() {
+	ws_i=0
+	while [ $ws_i -lt 60 ]; do
+		[ -n "$(new_records "$1" 'type=TIME_INJOFFSET' ' class=' \
+			"comm=\"$2\"")" ] && break
+		sleep 1
+		ws_i=$((ws_i + 1))
+	done
+	sleep 10
+	new_records "$1" 'type=TIME_INJOFFSET' ' class='
+}
+# settled NAME MARK: after a step a daemon settles (chronyd's slews,
+# the kernel PLL's answer to timesyncd's first offsets); what timeaudit
+# recorded meanwhile is reported, not judged: its steady state is.
+settled() {
+	st_recs=$(new_records "$2" ' class=')
+	out "# $1 settling after its step: $(echo "$st_recs" | grep -c .)" \
+		"timeaudit records"
+	echo "$st_recs" | grep -o 'op=[a-z]* .* class=[a-z]*' | diag
+}
+# steady NAME COMM: STEADY s of the daemon's steady state under the
+# installed rules, then STOCK s under the stock rule; two checks.
+steady() {
+	sd_mark=$(wc -l <"$log")
+	sleep "$STEADY"
+	sd_ta=$(new_records "$sd_mark" ' class=' | grep -c .)
+	sd_sys=$(new_records "$sd_mark" 'type=SYSCALL' \
+		'key="time-change-syscall"' | grep -c .)
+	new_records "$sd_mark" ' class=' | diag
+	[ "$sd_ta" = 0 ] && [ "$sd_sys" = 0 ]
+	ok $? "$1 steady state, $STEADY s, installed rules: $sd_ta timeaudit" \
+		"records, $sd_sys SYSCALL records"
+	# The stock rule (auditd's STIG/CIS lines), and clock_adjtime
+	# apart under its own key: the call glibc's adjtimex() makes.
+	auditctl -D >/dev/null &&
+	auditctl -a always,exit -F arch=b64 -S adjtimex -S settimeofday \
+		-S clock_settime -k time-change >/dev/null &&
+	auditctl -a always,exit -F arch=b64 -S clock_adjtime \
+		-k time-change-clock_adjtime >/dev/null
+	sd_rc=$?
+	sd_mark=$(wc -l <"$log")
+	sleep "$STOCK"
+	sd_stock=$(new_records "$sd_mark" 'type=SYSCALL' \
+		'key="time-change"' "comm=\"$2\"" | grep -c .)
+	sd_adj=$(new_records "$sd_mark" 'type=SYSCALL' \
+		'key="time-change-clock_adjtime"' "comm=\"$2\"" | grep -c .)
+	sd_ta2=$(new_records "$sd_mark" ' class=' | grep -c .)
+	augenrules --load >/dev/null 2>&1 || sd_rc=1
+	out "# counts: $1: timeaudit $sd_ta records in $STEADY s;" \
+		"stock rule $sd_stock SYSCALL records, with clock_adjtime" \
+		"$((sd_stock + sd_adj)), in $STOCK s (timeaudit $sd_ta2)"
+	[ $sd_rc = 0 ] && [ $((sd_stock + sd_adj)) -gt 0 ] && [ "$sd_ta2" = 0 ]
+	ok $? "$1 under the stock rule, $STOCK s: $sd_stock SYSCALL records" \
+		"(adjtimex, settimeofday, clock_settime), $sd_adj more for" \
+		"clock_adjtime; timeaudit still $sd_ta2"
+}
+auditctl -l | grep -q -- '-F exe=/usr/sbin/chronyd' &&
+	auditctl -l | grep -q 'key=time-change-syscall'
+ok $? "auditd loaded the installed rules: never for chronyd, the" \
+	"time-change-syscall rules"
+
+# chronyd, as Debian configures it (makestep 1 3), with a reference
+# clock where gpsd puts one (the unit lets chronyd write in /run).
+timeref sock /run/chrony.ta.sock 3000
+echo 'refclock SOCK /run/chrony.ta.sock refid TEST poll 0' \
+	>/etc/chrony/conf.d/ta.conf
+# As on a host where chronyd ran before: its drift file holds the
+# clock's frequency error, here 0 (the refclock runs on the same TSC).
+# Without it chronyd learns it anew after the step, and a freshly
+# installed chronyd's walk of some ppm is a drift record by design.
+echo '0.000 0.100' >/var/lib/chrony/chrony.drift
+mark=$(wc -l <"$log")
+systemctl restart chrony.service
+recs=$(wait_step "$mark" chronyd)
+echo "$recs" | diag
+d=$(echo "$recs" | field delta_ns)
+[ "$(echo "$recs" | grep -c .)" = 1 ] && [ -n "$d" ] &&
+	[ "$d" -gt 2500000000 ] && [ "$d" -lt 3500000000 ] &&
+	echo "$recs" | grep -q 'class=step' &&
+	echo "$recs" | grep -q 'exe="/usr/sbin/chronyd"'
+ok $? "chronyd's first step (3 s behind its refclock): one timeaudit" \
+	"record, delta_ns=$d"
+mark=$(wc -l <"$log")
+chronyc -n waitsync 60 0.0001 1 1 >/dev/null
+ok $? "chronyd settled: chronyc waitsync (correction < 0.1 ms, skew < 1 ppm)"
+settled chronyd "$mark"
+steady chronyd chronyd
+chronyc -n tracking | diag
+
+# systemd-timesyncd, Debian's default: installing it removes chrony.
+timeref ntp 2000
+mkdir -p /etc/systemd/timesyncd.conf.d
+printf '[Time]\nNTP=127.0.0.1\nPollIntervalMinSec=16\nPollIntervalMaxSec=32\n' \
+	>/etc/systemd/timesyncd.conf.d/ta.conf
+mark=$(wc -l <"$log")
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	"$disk"/systemd-timesyncd_*.deb >"$state/apt-timesyncd.log" 2>&1 &&
+	systemctl is-active -q systemd-timesyncd.service
+rc=$?
+[ $rc = 0 ] || tail -n 20 "$state/apt-timesyncd.log" | diag
+ok $rc "apt install systemd-timesyncd (chrony removed): the unit is active"
+recs=$(wait_step "$mark" systemd-timesyn)
+echo "$recs" | diag
+d=$(echo "$recs" | field delta_ns)
+[ "$(echo "$recs" | grep -c .)" = 1 ] && [ -n "$d" ] &&
+	[ "$d" -gt 1500000000 ] && [ "$d" -lt 2500000000 ] &&
+	echo "$recs" | grep -q 'class=step' &&
+	echo "$recs" | grep -q 'exe="/usr/lib/systemd/systemd-timesyncd"'
+ok $? "timesyncd's first step (2 s behind its NTP server): one timeaudit" \
+	"record, delta_ns=$d"
+# timesyncd has no waitsync: three of its polls (16 to 32 s).
+mark=$(wc -l <"$log")
+sleep 96
+settled systemd-timesyncd "$mark"
+steady systemd-timesyncd systemd-timesyn
+journalctl -q -u systemd-timesyncd --no-pager | tail -n 5 | diag
+kill "$timeref_pid"
 
 # Stopping the unit and unloading the module.
 mark=$(wc -l <"$log")

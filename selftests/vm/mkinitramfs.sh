@@ -10,6 +10,10 @@
 #        TA_NIC_KO: the e1000e driver, when the kernel has it as a module
 #        (qemu's NIC: ptp_test uses its PTP clock); default: the one in
 #        this machine's /lib/modules for the module's kernel release
+#        TA_NTPD: NTPsec's ntpd; default: where scripts/fetch-ntpsec.sh
+#        unpacks it (left out if absent: ntpsec_test then fails)
+#        TA_NIC_DEPS: the modules it needs that are not built in, in load
+#        order (Debian 11's ptp.ko and pps_core.ko), copied beside it
 set -eu
 
 out=$1 ko=$2 ctl=$3 tests=$4 kunit=${5:-}
@@ -45,6 +49,10 @@ for f in /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1; do
 	[ -e "$f" ] && add_elf "$f"
 done
 cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/"
+# NTPsec's ntpd (ntpsec_test), unpacked, not installed, by
+# scripts/fetch-ntpsec.sh; at the path the never rules name.
+ntpd=${TA_NTPD:-${TA_CACHE:-/var/cache/timeaudit}/ntpsec/root/usr/sbin/ntpd}
+[ -x "$ntpd" ] && add_elf "$ntpd" /usr/sbin/ntpd
 
 cat >"$root/etc/passwd" <<'PW'
 root:x:0:0:root:/root:/bin/sh
@@ -69,6 +77,9 @@ cp "$ko" "$root/ta/timeaudit.ko"
 kver=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
 nic=${TA_NIC_KO:-/lib/modules/$kver/kernel/drivers/net/ethernet/intel/e1000e/e1000e.ko}
 [ -f "$nic" ] && cp "$nic" "$root/ta/e1000e.ko"
+for dep in ${TA_NIC_DEPS:-}; do
+	cp "$dep" "$root/ta/$(basename "$dep")"
+done
 [ -n "$kunit" ] && cp "$kunit" "$root/ta/timeaudit_kunit.ko"
 add_elf "$ctl" /ta/timeauditctl
 for t in "$tests"/* "$tests"/*/*; do
