@@ -53,6 +53,15 @@
 #endif
 
 /*
+ * 7.3 refuses kernel.ftrace_enabled=0 itself (EOPNOTSUPP: the switch is
+ * deprecated), whatever is registered: only older kernels need a
+ * permanent ftrace_ops of ours to refuse it.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(7, 3, 0)
+#define TA_FTRACE_CAN_BE_TURNED_OFF
+#endif
+
+/*
  * Every settimeofday-type call asks security_settime64() first; without
  * CONFIG_SECURITY that is an inline wrapper around cap_settime().
  */

@@ -13,7 +13,8 @@
  *
  * Refusal: an ftrace_ops of ours with FTRACE_OPS_FL_PERMANENT, filtered
  * to a function nobody calls, makes the kernel answer EBUSY to
- * kernel.ftrace_enabled=0, which would silence ftrace-based kprobes.
+ * kernel.ftrace_enabled=0, which would silence ftrace-based kprobes
+ * (before 7.3; since then the kernel refuses it by itself).
  */
 #include <linux/atomic.h>
 #include <linux/compiler.h>
@@ -123,7 +124,7 @@ static bool ta_canary_fires(void)
 
 /* --- refusing ftrace_enabled=0 ------------------------------------------ */
 
-#ifdef CONFIG_DYNAMIC_FTRACE
+#if defined(CONFIG_DYNAMIC_FTRACE) && defined(TA_FTRACE_CAN_BE_TURNED_OFF)
 /* Never called: the filter holds only ta_ftrace_anchor, which no one calls. */
 static void notrace ta_ftrace_nop(unsigned long ip, unsigned long parent_ip,
 				  struct ftrace_ops *op, TA_FTRACE_REGS *fregs)
@@ -168,7 +169,10 @@ static void ta_ftrace_release(void)
 	ta_ftrace_free_filter(&ta_permanent_ops);
 }
 #else
-/* Without function tracing no kprobe is ftrace-based: nothing to hold. */
+/*
+ * Without function tracing no kprobe is ftrace-based, and a kernel that
+ * refuses ftrace_enabled=0 itself needs no help: nothing to hold.
+ */
 static int ta_ftrace_hold(void)
 {
 	return 0;

@@ -19,7 +19,12 @@
 # about a minute on a fast mirror; each step is bounded by
 # TA_CHROOT_TIMEOUT seconds (default 900).
 #
-# usage: scripts/matrix.sh [RELEASE...]   (any Debian suite, e.g. bookworm)
+# Experimental is no full suite (debootstrap cannot make it): its chroot
+# is a copy of the cached sid chroot (or a new sid) with experimental in
+# its apt sources and the kernel packages taken from there.
+#
+# usage: scripts/matrix.sh [RELEASE...]   (any Debian suite, e.g. bookworm,
+#                                          or experimental)
 set -u
 cd "$(dirname "$0")/.." || exit 1
 top=$(pwd)
@@ -81,7 +86,21 @@ in_chroot() {
 	return $ic_rc
 }
 
-# chroot_install DIR: the build packages, without an initramfs for the
+# The full suite a release's chroot is made from: experimental holds only
+# the packages that are newer than sid's.
+base_suite() {
+	case $1 in
+	experimental) echo sid ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# apt-get options that take a release's kernel packages from that release.
+kernel_apt_opts() {
+	[ "$(base_suite "$1")" = "$1" ] || echo "-t $1"
+}
+
+# chroot_install DIR REL: the build packages, without an initramfs for the
 # kernel image that the headers depend on since trixie (nobody boots it
 # from the chroot).
 chroot_install() {
@@ -89,6 +108,12 @@ chroot_install() {
 	# expired (Valid-Until is a week): signatures are still checked.
 	echo 'Acquire::Check-Valid-Until "false";' \
 		>"$1/etc/apt/apt.conf.d/99timeaudit"
+	# Experimental's kernel replaces the base suite's (and its headers).
+	ci_kernel=""
+	[ -z "$(kernel_apt_opts "$2")" ] ||
+		ci_kernel="apt-get install -y -q --no-install-recommends \
+			$(kernel_apt_opts "$2") linux-headers-amd64 &&
+		apt-get autoremove -y -q --purge &&"
 	in_chroot "$1" sh -c "
 		if ! dpkg-divert --list /usr/sbin/update-initramfs | grep -q .
 		then
@@ -98,7 +123,7 @@ chroot_install() {
 		fi &&
 		apt-get update -q &&
 		apt-get install -y -q --no-install-recommends $CHROOT_PKGS &&
-		apt-get clean"
+		$ci_kernel apt-get clean"
 }
 
 # make_chroot RELEASE DIR: debootstrap it once with the build packages;
@@ -108,7 +133,8 @@ make_chroot() {
 	if [ -f "$mc_dir/.timeaudit-ready" ]; then
 		[ "$(cat "$mc_dir/.timeaudit-ready")" = "$CHROOT_PKGS" ] &&
 			return 0
-		chroot_install "$mc_dir" >"$out/$mc_rel/chroot-install.log" 2>&1 &&
+		chroot_install "$mc_dir" "$mc_rel" \
+			>"$out/$mc_rel/chroot-install.log" 2>&1 &&
 			echo "$CHROOT_PKGS" >"$mc_dir/.timeaudit-ready" && return 0
 		tail -n 20 "$out/$mc_rel/chroot-install.log" | sed 's/^/# /'
 		return 1
@@ -116,14 +142,35 @@ make_chroot() {
 	mc_mirror=$(debian_mirror)
 	[ -n "$mc_mirror" ] || { log "no Debian mirror in /etc/apt"; return 1; }
 	safe_rm "$mc_dir.new"
-	log "debootstrap --variant=minbase $mc_rel $mc_dir $mc_mirror"
-	timeout "$tmo" debootstrap --variant=minbase "$mc_rel" "$mc_dir.new" \
-		"$mc_mirror" >"$out/$mc_rel/debootstrap.log" 2>&1 || {
-		tail -n 20 "$out/$mc_rel/debootstrap.log" | sed 's/^/# /'
-		safe_rm "$mc_dir.new"
-		return 1
-	}
-	chroot_install "$mc_dir.new" >"$out/$mc_rel/chroot-install.log" 2>&1 || {
+	mc_base=$(base_suite "$mc_rel")
+	if [ "$mc_base" != "$mc_rel" ] &&
+	   [ -f "$cache/chroot-$mc_base/.timeaudit-ready" ]; then
+		# One file system only (never what is mounted in it now), and
+		# not what scripts keep in it (/ta-*: kernels, build trees).
+		log "copying $cache/chroot-$mc_base to $mc_dir"
+		mkdir -p "$mc_dir.new" || return 1
+		if ! tar -C "$cache/chroot-$mc_base" --one-file-system \
+			--numeric-owner --exclude='./ta-*' \
+			--exclude=./.timeaudit-ready -cf - . |
+			tar -C "$mc_dir.new" --numeric-owner -xpf -; then
+			safe_rm "$mc_dir.new"
+			return 1
+		fi
+	else
+		log "debootstrap --variant=minbase $mc_base $mc_dir $mc_mirror"
+		timeout "$tmo" debootstrap --variant=minbase "$mc_base" \
+			"$mc_dir.new" "$mc_mirror" \
+			>"$out/$mc_rel/debootstrap.log" 2>&1 || {
+			tail -n 20 "$out/$mc_rel/debootstrap.log" | sed 's/^/# /'
+			safe_rm "$mc_dir.new"
+			return 1
+		}
+	fi
+	[ "$mc_base" = "$mc_rel" ] ||
+		echo "deb $mc_mirror $mc_rel main" \
+			>"$mc_dir.new/etc/apt/sources.list.d/timeaudit-$mc_rel.list"
+	chroot_install "$mc_dir.new" "$mc_rel" \
+		>"$out/$mc_rel/chroot-install.log" 2>&1 || {
 		tail -n 20 "$out/$mc_rel/chroot-install.log" | sed 's/^/# /'
 		return 1
 	}
@@ -314,7 +361,8 @@ for rel in $releases; do
 		log "$rel: refreshing the cached chroot's kernel headers"
 		in_chroot "$dir" sh -c "apt-get update -q &&
 			apt-get install -y -q --no-install-recommends \
-			linux-headers-amd64 && apt-get clean" \
+			$(kernel_apt_opts "$rel") linux-headers-amd64 &&
+			apt-get clean" \
 			>"$res/chroot-refresh.log" 2>&1 &&
 		kver=$(chroot_kver "$dir") && get_kernel "$dir" "$kver"
 		rc=$?

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -193,24 +194,48 @@ static void test_blind(void)
 			 "armed: -2.5 s is a step record, not a witness record\n");
 }
 
+/* 7.3 refuses ftrace_enabled=0 itself, module or not (EOPNOTSUPP). */
+static int kernel_refuses_ftrace_off(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		return 0;
+	return major > 7 || (major == 7 && minor >= 3);
+}
+
 static void test_ftrace(void)
 {
+	int by_kernel = kernel_refuses_ftrace_off();
 	char v[16] = "";
 	int err;
 
 	err = ta_write_file(FTRACE_ENABLED, "0");
 	ta_read_file(FTRACE_ENABLED, v, sizeof(v));
-	ksft_test_result(err == -EBUSY && atoi(v) == 1,
-			 "loaded: ftrace_enabled=0 refused with EBUSY (%d), still %s\n",
+	ksft_test_result(err == (by_kernel ? -EOPNOTSUPP : -EBUSY) &&
+			 atoi(v) == 1,
+			 "loaded: ftrace_enabled=0 refused with %s (%d), still %s\n",
+			 by_kernel ? "EOPNOTSUPP by the kernel (7.3+)" : "EBUSY",
 			 err, v);
 
 	ta_module_unload();
 	err = ta_write_file(FTRACE_ENABLED, "0");
-	ksft_test_result(err == 0, "unloaded: ftrace_enabled=0 allowed (%d)\n",
-			 err);
-	ksft_test_result(ta_module_load(NULL) != 0 && !ta_module_listed() &&
-			 ta_sh("dmesg | tail -n 20 | grep -q 'kernel.ftrace_enabled is 0'") == 0,
-			 "insmod with ftrace off fails, and the kernel log says why\n");
+	if (by_kernel) {
+		ta_read_file(FTRACE_ENABLED, v, sizeof(v));
+		ksft_test_result(err == -EOPNOTSUPP && atoi(v) == 1,
+				 "unloaded: the kernel refuses ftrace_enabled=0 itself (%d), still %s\n",
+				 err, v);
+		ksft_test_result_skip("insmod with ftrace off: the kernel cannot turn it off since 7.3\n");
+	} else {
+		ksft_test_result(err == 0,
+				 "unloaded: ftrace_enabled=0 allowed (%d)\n",
+				 err);
+		ksft_test_result(ta_module_load(NULL) != 0 &&
+				 !ta_module_listed() &&
+				 ta_sh("dmesg | tail -n 20 | grep -q 'kernel.ftrace_enabled is 0'") == 0,
+				 "insmod with ftrace off fails, and the kernel log says why\n");
+	}
 	err = ta_write_file(FTRACE_ENABLED, "1");
 	ta_read_file(FTRACE_ENABLED, v, sizeof(v));
 	ksft_test_result(err == 0 && atoi(v) == 1,
