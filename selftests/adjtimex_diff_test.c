@@ -438,7 +438,12 @@ static void expect(const struct call *c, unsigned int *must,
 	if (amb) {
 		*may |= 1u << I_ADJUST | 1u << I_OFFSET;
 	} else {
-		if (a->adjust_us != adjust0 &&
+		/*
+		 * 1 us of slack: since 7.3 time_adjust drains every tick,
+		 * borrowing whole us (time_adjust_frac), so a read can show
+		 * 1 us less than the kernel's value at the next call.
+		 */
+		if (llabs(a->adjust_us - adjust0) > 1 &&
 		    llabs(a->adjust_us) >= (THR_SLEW + 999) / 1000 &&
 		    !adjust_decayed(c, adjust0, a->adjust_us))
 			*must |= 1u << I_ADJUST;

@@ -64,14 +64,30 @@ static void truth_start(struct truth *t, long long ahead_ns, long ppb)
 	t->ppb = ppb;
 }
 
-/* The true time now, and the system clock's in @real. */
+/*
+ * The true time now, and the system clock's at the same moment in @real.
+ * The raw clock is read between two reads of the system clock, and again
+ * until they are less than 20 us apart: a VM whose vCPU the host took
+ * away between two reads would otherwise make the sample wrong by that
+ * pause (ms on a loaded host), which the daemon takes for a frequency
+ * error and corrects, a real change that the test then sees recorded.
+ */
 static long long truth_now(const struct truth *t, struct timespec *real)
 {
-	struct timespec mono;
-	long long el;
+	struct timespec r1, mono, r2;
+	long long el, mid;
+	int i;
 
-	clock_gettime(CLOCK_MONOTONIC_RAW, &mono);
-	clock_gettime(CLOCK_REALTIME, real);
+	for (i = 0; i < 100; i++) {
+		clock_gettime(CLOCK_REALTIME, &r1);
+		clock_gettime(CLOCK_MONOTONIC_RAW, &mono);
+		clock_gettime(CLOCK_REALTIME, &r2);
+		if (ns(&r2) - ns(&r1) >= 0 && ns(&r2) - ns(&r1) < 20000)
+			break;
+	}
+	mid = ns(&r1) + (ns(&r2) - ns(&r1)) / 2;
+	real->tv_sec = mid / NSEC;
+	real->tv_nsec = mid % NSEC;
 	el = ns(&mono) - t->mono0;
 	return t->true0 + el + el / 1000 * t->ppb / 1000000;
 }
