@@ -333,11 +333,11 @@ host_build() {
 	cp -r userspace uapi "$out/src/" &&
 	make -s -C "$out/src/userspace" clean >/dev/null &&
 	make -s -C "$out/src/userspace" timeauditctl &&
-	make -s -C selftests KSRC="$ksrc" OUT="$out/tests" &&
+	make -s -C selftests KSRC="$ksrc" OUT="$out/tests" || return 1
 	# TA_MATRIX_TESTS="a b": only these selftests (a developer's loop).
 	# shellcheck disable=SC2086 # one name per word
-	{ [ -z "${TA_MATRIX_TESTS:-}" ] ||
-		printf '%s\n' $TA_MATRIX_TESTS >"$out/tests/ORDER"; }
+	[ -z "${TA_MATRIX_TESTS:-}" ] ||
+		printf '%s\n' $TA_MATRIX_TESTS >"$out/tests/ORDER"
 }
 s=$(date +%s)
 host_build >"$out/host-build.log" 2>&1
