@@ -305,15 +305,7 @@ build_module() {
 	return $bm_rc
 }
 
-# tap NAME RC [DETAIL]
-tap() {
-	if [ "$2" = 0 ]; then
-		echo "ok - $1${3:+ ($3)}"
-	else
-		echo "not ok - $1${3:+ ($3)}"
-		fail=1
-	fi
-}
+. scripts/tap.sh
 
 if [ "$(id -u)" != 0 ]; then
 	echo "not ok - matrix: needs root (debootstrap, chroot, mount)"

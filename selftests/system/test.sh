@@ -216,6 +216,19 @@ wait_step() {
 	sleep 10
 	new_records "$1" 'type=TIME_INJOFFSET' ' class='
 }
+# first_step MARK COMM EXE AHEAD_MS TEXT: the daemon's first step is
+# one timeaudit step record, by EXE, within 0.5 s of AHEAD_MS.
+first_step() {
+	fs_recs=$(wait_step "$1" "$2")
+	echo "$fs_recs" | diag
+	fs_d=$(echo "$fs_recs" | field delta_ns)
+	[ "$(echo "$fs_recs" | grep -c .)" = 1 ] && [ -n "$fs_d" ] &&
+		[ "$fs_d" -gt $(($4 * 1000000 - 500000000)) ] &&
+		[ "$fs_d" -lt $(($4 * 1000000 + 500000000)) ] &&
+		echo "$fs_recs" | grep -q 'class=step' &&
+		echo "$fs_recs" | grep -q "exe=\"$3\""
+	ok $? "$5: one timeaudit record, delta_ns=$fs_d"
+}
 # settled NAME MARK: after a step a daemon settles (chronyd's slews,
 # the kernel PLL's answer to timesyncd's first offsets); what timeaudit
 # recorded meanwhile is reported, not judged: its steady state is.
@@ -299,15 +312,8 @@ echo 'refclock SOCK /run/chrony.ta.sock refid TEST poll 0' \
 echo '0.000 0.100' >/var/lib/chrony/chrony.drift
 mark=$(wc -l <"$log")
 systemctl restart chrony.service
-recs=$(wait_step "$mark" chronyd)
-echo "$recs" | diag
-d=$(echo "$recs" | field delta_ns)
-[ "$(echo "$recs" | grep -c .)" = 1 ] && [ -n "$d" ] &&
-	[ "$d" -gt 2500000000 ] && [ "$d" -lt 3500000000 ] &&
-	echo "$recs" | grep -q 'class=step' &&
-	echo "$recs" | grep -q 'exe="/usr/sbin/chronyd"'
-ok $? "chronyd's first step (3 s behind its refclock): one timeaudit" \
-	"record, delta_ns=$d"
+first_step "$mark" chronyd /usr/sbin/chronyd 3000 \
+	"chronyd's first step (3 s behind its refclock)"
 mark=$(wc -l <"$log")
 chronyc -n waitsync 60 0.0001 1 1 >/dev/null
 ok $? "chronyd settled: chronyc waitsync (correction < 0.1 ms, skew < 1 ppm)"
@@ -333,15 +339,8 @@ DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 rc=$?
 [ $rc = 0 ] || tail -n 20 "$state/apt-timesyncd.log" | diag
 ok $rc "apt install systemd-timesyncd (chrony removed): the unit is active"
-recs=$(wait_step "$mark" systemd-timesyn)
-echo "$recs" | diag
-d=$(echo "$recs" | field delta_ns)
-[ "$(echo "$recs" | grep -c .)" = 1 ] && [ -n "$d" ] &&
-	[ "$d" -gt 1500000000 ] && [ "$d" -lt 2500000000 ] &&
-	echo "$recs" | grep -q 'class=step' &&
-	echo "$recs" | grep -q 'exe="/usr/lib/systemd/systemd-timesyncd"'
-ok $? "timesyncd's first step (2 s behind its NTP server): one timeaudit" \
-	"record, delta_ns=$d"
+first_step "$mark" systemd-timesyn /usr/lib/systemd/systemd-timesyncd 2000 \
+	"timesyncd's first step (2 s behind its NTP server)"
 # timesyncd has no waitsync: three of its polls (16 to 32 s).
 mark=$(wc -l <"$log")
 sleep 96
