@@ -149,7 +149,9 @@ void ta_handle_event(const struct ta_event *ev)
 	if (!d.emit && !in.time && !in.pll && !in.reset_time &&
 	    !in.reset_freq)
 		return;
-	ta_actor_get(&who);
+	/* Who did it, for the items to write; drift mostly adds up quietly. */
+	if (d.emit)
+		ta_actor_get(&who);
 	now_ns = ktime_get_mono_fast_ns();
 	now_s = div_s64(now_ns, NSEC_PER_SEC);
 
@@ -198,6 +200,8 @@ void ta_handle_event(const struct ta_event *ev)
 		ta_count(TA_CNT_EVENTS + TIMEAUDIT_CLASS_DRIFT);
 	if (!emit && !time_fire && !freq_fire && !pll_fire)
 		return;
+	if (!d.emit)
+		ta_actor_get(&who);
 	p = ta_defer_claim(emit == BIT(TA_ITEM_DENIED) && !time_fire &&
 			   !freq_fire && !pll_fire);
 	if (!p) {
