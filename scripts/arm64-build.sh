@@ -19,6 +19,8 @@
 # tree's x86-64 objects stay as they are.
 #
 # usage: scripts/arm64-build.sh [MAKE-ARG...]    e.g. W=1 or C=2
+#        scripts/arm64-build.sh --kdir   only prepare the headers and
+#        print their directory (KDIR; scripts/test-dkms.sh)
 # env:   KVER_ARM64 (default: the amd64 test kernel's ABI, -arm64),
 #        TA_CACHE (default /var/cache/timeaudit)
 set -eu
@@ -43,6 +45,7 @@ if [ -z "$have" ] || ! dpkg --compare-versions "$have" ge "$need"; then
 fi
 mkdir -p "$root/usr/lib"
 ln -sfn "/usr/lib/$kbuild" "$root/usr/lib/$kbuild"
+[ "${1:-}" = --kdir ] && { echo "$kdir"; exit 0; }
 
 out=$top/build/arm64
 mkdir -p "$out"
