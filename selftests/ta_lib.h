@@ -84,4 +84,14 @@ struct timex32 {
 /* Realtime as ns since the epoch. */
 long long ta_now_ns(void);
 
+/*
+ * The audit arch of this program's own (64-bit) syscalls, as records
+ * print it; the i386 parts of the tests are x86-64 only.
+ */
+#if defined(__x86_64__)
+#define TA_ARCH_NATIVE	"c000003e"
+#elif defined(__aarch64__)
+#define TA_ARCH_NATIVE	"c00000b7"
+#endif
+
 #endif /* TA_LIB_H */
