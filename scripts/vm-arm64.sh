@@ -10,7 +10,7 @@
 # judge is run.sh's, with the boot of selftests/vm/boot-arm64.sh; the
 # initramfs is selftests/vm/mkinitramfs-arm64.sh's. Logs as vm-quick's:
 # build/vm-arm64/console.log, results.log, audit.log, dmesg.log.
-# NOT BOOTED YET: see ARM64-NOTES.md.
+# NOT BOOTED YET (issue 16 item 4): first boot pending.
 #
 # Not run on arm64 (ARM64_SKIP): compat_test (i386 int $0x80 entries
 # only; arm64's AArch32 compat needs an AArch32 program, see the notes)
