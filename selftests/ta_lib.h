@@ -90,8 +90,10 @@ long long ta_now_ns(void);
  */
 #if defined(__x86_64__)
 #define TA_ARCH_NATIVE	"c000003e"
+#define TA_SYS_DELETE_MODULE	"__x64_sys_delete_module"	/* probed */
 #elif defined(__aarch64__)
 #define TA_ARCH_NATIVE	"c00000b7"
+#define TA_SYS_DELETE_MODULE	"__arm64_sys_delete_module"
 #endif
 
 /* A child running @fn, or else the shell command @cmd; its pid. */
