@@ -10,24 +10,32 @@
 # judge is run.sh's, with the boot of selftests/vm/boot-arm64.sh; the
 # initramfs is selftests/vm/mkinitramfs-arm64.sh's. Logs as vm-quick's:
 # build/vm-arm64/console.log, results.log, audit.log, dmesg.log.
-# NOT BOOTED YET (issue 16 item 4): first boot pending.
 #
-# Not run on arm64 (ARM64_SKIP): compat_test (i386 int $0x80 entries
-# only; arm64's AArch32 compat needs an AArch32 program, see the notes)
-# and ptp_test (qemu's e1000e PHC: -M virt has no NIC with a PHC).
-# step_test, adjtimex_diff_test and lock_test skip their i386 parts.
+# Not run on arm64 (ARM64_SKIP), by name:
+# - compat_test: the i386 int $0x80 entries, x86-64 only. arm64's own
+#   32-bit entry (AArch32, CONFIG_COMPAT=y in Debian's kernel) needs an
+#   AArch32 program (gcc-arm-linux-gnueabihf, not installed) and a vCPU
+#   with AArch32 EL0: not written yet, so its TA_NR32_* names and
+#   arch=40000028 are unproven;
+# - ptp_test: qemu's e1000e PHC; -M virt has no NIC with a PHC;
+# - heldslot_test: it holds tasks between a probe and their return to
+#   user space with userfaultfd write protection, which arm64 has only
+#   since Linux 6.10 (6.1: EINVAL); a tracer cannot stand in for it, as
+#   ptrace_notify() runs the task's task_work before the syscall-exit
+#   stop (tried: every slot came back, no record lost).
+# step_test, lock_test and adjtimex_diff_test leave their i386 parts
+# out of their plans here (no skips: a skip fails this script).
 #
 # usage: scripts/vm-arm64.sh [--build-only] [TEST...]
 #        (default: every other selftest; --build-only: stop before the
 #        boot, with build/vm-arm64/initrd.gz made)
-# env:   VM_TIMEOUT (default 3600: TCG emulating arm64 on x86-64 is
-#        slower than x86-64 on x86-64), VM_CMDLINE, KSRC, TA_SMP, TA_MEM,
-#        KVER_ARM64, TA_CACHE
+# env:   VM_TIMEOUT (default 1200 s; the full set boots for ~6 min),
+#        VM_CMDLINE, KSRC, TA_SMP, TA_MEM, KVER_ARM64, TA_CACHE
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
 out=$top/build/vm-arm64
-ARM64_SKIP="compat_test ptp_test"
+ARM64_SKIP="compat_test ptp_test heldslot_test"
 cross=aarch64-linux-gnu-gcc
 boot=1
 [ "${1:-}" = --build-only ] && { boot=0; shift; }
@@ -80,6 +88,17 @@ selftests/vm/mkinitramfs-arm64.sh "$out/initrd.gz" "$ko" \
 	"$out/src/userspace/timeauditctl" "$out/tests" "$uroot" \
 	"$kroot/lib/modules/$kver"
 [ $boot = 1 ] || { echo "$out/initrd.gz"; exit 0; }
+rc=0
 TA_BOOT=$top/selftests/vm/boot-arm64.sh TA_EXPECT=$out/expect \
 	selftests/vm/run.sh "$kroot/boot/vmlinuz-$kver" "$out/initrd.gz" \
-	"$out" "${VM_TIMEOUT:-3600}" "${VM_CMDLINE:-}"
+	"$out" "${VM_TIMEOUT:-1200}" "${VM_CMDLINE:-}" || rc=$?
+# No skips: what cannot run on arm64 is left out by name (ARM64_SKIP
+# above, or the tests' own plans), so a skip is a failure here.
+if grep -q '^ok .*# SKIP' "$out/results.log.clean"; then
+	echo "not ok - arm64: skipped checks (leave them out by name instead)"
+	grep '^ok .*# SKIP' "$out/results.log.clean" | sed 's/^/# /'
+	rc=1
+else
+	echo "ok - arm64: no skipped check"
+fi
+exit $rc

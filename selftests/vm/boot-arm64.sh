@@ -9,7 +9,6 @@
 # (ports-arm64.sh). No NIC: no PHC to test. pauth-impdef: TCG's
 # architected pointer-authentication hash is very slow, the
 # implementation-defined one is not, and the guest cannot tell.
-# NOT BOOTED YET (issue 16 item 4): first boot pending.
 #
 # usage: boot-arm64.sh KERNEL INITRD OUTDIR TIMEOUT_S EXTRA_CMDLINE
 # env:   as run.sh: TA_SMP, TA_MEM, TA_CPU, TA_ACCEL, TA_QEMU_EXTRA

@@ -14,7 +14,6 @@
 # - init is selftests/vm/init with its three serial ports (ttyS1-3)
 #   replaced by the ports' names, ports-arm64.sh run first;
 # - no e1000e (no PHC: ptp_test does not apply), no ntpd, no linuxptp.
-# NOT BOOTED YET (issue 16 item 4): first boot pending.
 #
 # usage: mkinitramfs-arm64.sh OUT.cpio.gz MODULE.ko TIMEAUDITCTL TESTDIR \
 #                             USERLAND KMODS
