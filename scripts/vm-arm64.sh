@@ -95,10 +95,10 @@ TA_BOOT=$top/selftests/vm/boot-arm64.sh TA_EXPECT=$out/expect \
 # No skips: what cannot run on arm64 is left out by name (ARM64_SKIP
 # above, or the tests' own plans), so a skip is a failure here.
 if grep -q '^ok .*# SKIP' "$out/results.log.clean"; then
-	echo "not ok - arm64: skipped checks (leave them out by name instead)"
+	echo "not ok - vm: skipped checks (leave them out by name instead)"
 	grep '^ok .*# SKIP' "$out/results.log.clean" | sed 's/^/# /'
 	rc=1
 else
-	echo "ok - arm64: no skipped check"
+	echo "ok - vm: no skipped check"
 fi
 exit $rc
