@@ -14,9 +14,10 @@
 # Not run on arm64 (ARM64_SKIP), by name:
 # - compat_test: the i386 int $0x80 entries, x86-64 only. arm64's own
 #   32-bit entry (AArch32, CONFIG_COMPAT=y in Debian's kernel) needs an
-#   AArch32 program (gcc-arm-linux-gnueabihf, not installed) and a vCPU
-#   with AArch32 EL0: not written yet, so its TA_NR32_* names and
-#   arch=40000028 are unproven;
+#   AArch32 program; -cpu max runs one (a freestanding probe built with
+#   clang --target=armv7a-linux-gnueabi and lld got settimeofday recorded
+#   arch=40000028 entry=settimeofday), but no test is written yet, so
+#   the other TA_NR32_* names are unproven;
 # - ptp_test: qemu's e1000e PHC; -M virt has no NIC with a PHC;
 # - heldslot_test: it holds tasks between a probe and their return to
 #   user space with userfaultfd write protection, which arm64 has only
