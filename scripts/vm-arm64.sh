@@ -13,11 +13,9 @@
 #
 # Not run on arm64 (ARM64_SKIP), by name:
 # - compat_test: the i386 int $0x80 entries, x86-64 only. arm64's own
-#   32-bit entry (AArch32, CONFIG_COMPAT=y in Debian's kernel) needs an
-#   AArch32 program; -cpu max runs one (a freestanding probe built with
-#   clang --target=armv7a-linux-gnueabi and lld got settimeofday recorded
-#   arch=40000028 entry=settimeofday), but no test is written yet, so
-#   the other TA_NR32_* names are unproven;
+#   32-bit entry (AArch32: CONFIG_COMPAT=y in Debian's kernel, AArch32
+#   EL0 in -cpu max) is compat_a32_test's (ARM64_TESTS, run here only,
+#   before lock_test), with a32_calls, an AArch32 program (clang, lld);
 # - ptp_test: qemu's e1000e PHC; -M virt has no NIC with a PHC;
 # - heldslot_test: it holds tasks between a probe and their return to
 #   user space with userfaultfd write protection, which arm64 has only
@@ -68,11 +66,13 @@ else
 	tests=
 	for t in $(var TESTS); do
 		case " $ARM64_SKIP " in *" $t "*) continue ;; esac
+		# arm64's own (ARM64_TESTS), before lock_test, which is last.
+		[ "$t" = lock_test ] && tests="$tests $(var ARM64_TESTS)"
 		tests="$tests $t"
 	done
 fi
 rm -rf "$out/tests"
-targets=
+targets=$out/tests/a32_calls
 for t in $tests $(var TOOLS); do
 	targets="$targets $out/tests/$t"
 done
