@@ -20,7 +20,6 @@
 #include <linux/timex.h>
 #include <asm/syscall.h>
 #include <asm/unistd.h>
-#include <asm/unistd_32_ia32.h>
 
 #include "compat.h"
 
@@ -84,16 +83,18 @@ static const struct {
 	{ __NR_clock_adjtime, false, "clock_adjtime" },
 	/* RTC_SET_TIME on /dev/rtcN (hwclock --systohc) */
 	{ __NR_ioctl, false, "ioctl" },
-	{ __NR_ia32_stime, true, "stime" },
-	{ __NR_ia32_settimeofday, true, "settimeofday" },
-	{ __NR_ia32_adjtimex, true, "adjtimex" },
-	{ __NR_ia32_clock_settime, true, "clock_settime" },
-	{ __NR_ia32_clock_adjtime, true, "clock_adjtime" },
-	{ __NR_ia32_clock_settime64, true, "clock_settime64" },
-	{ __NR_ia32_clock_adjtime64, true, "clock_adjtime64" },
-	{ __NR_ia32_ioctl, true, "ioctl" },
+#ifdef TA_NR32_STIME
+	{ TA_NR32_STIME, true, "stime" },
+#endif
+	{ TA_NR32_SETTIMEOFDAY, true, "settimeofday" },
+	{ TA_NR32_ADJTIMEX, true, "adjtimex" },
+	{ TA_NR32_CLOCK_SETTIME, true, "clock_settime" },
+	{ TA_NR32_CLOCK_ADJTIME, true, "clock_adjtime" },
+	{ TA_NR32_CLOCK_SETTIME64, true, "clock_settime64" },
+	{ TA_NR32_CLOCK_ADJTIME64, true, "clock_adjtime64" },
+	{ TA_NR32_IOCTL, true, "ioctl" },
 	{ __NR_delete_module, false, "delete_module" },
-	{ __NR_ia32_delete_module, true, "delete_module" },
+	{ TA_NR32_DELETE_MODULE, true, "delete_module" },
 };
 
 static const char *ta_syscall_name(bool compat, int nr)
@@ -705,7 +706,7 @@ void ta_record_unload(const struct ta_unload *u, const struct ta_config *cfg,
 			 "op=%s module=%s version=%s locked=%d forced=%d suppressed=%llu",
 			 TIMEAUDIT_OP_UNLOAD, TIMEAUDIT_NAME, TIMEAUDIT_VERSION,
 			 u->locked, u->forced, u->suppressed);
-	/* A user task in delete_module(), x86-64 or i386: name the entry. */
+	/* A user task in delete_module(), native or 32-bit: name the entry. */
 	nr = syscall_get_nr(current, task_pt_regs(current));
 	name = ta_syscall_name(in_compat_syscall(), nr);
 	if (name)
