@@ -26,7 +26,8 @@
 #include "witness.h"
 
 static DEFINE_RAW_SPINLOCK(ta_state_lock);
-static struct ta_drift ta_time_drift, ta_freq_drift, ta_pll_drift;
+static struct ta_drift ta_time_drift, ta_freq_drift;
+static struct ta_freq_ref ta_freq_ref;
 static struct ta_rate ta_rate[TIMEAUDIT_CLASS_COUNT];	/* one per class */
 static struct ta_summary ta_summary;	/* guarded by ta_state_lock */
 
@@ -146,7 +147,7 @@ void ta_handle_event(const struct ta_event *ev)
 			ta_count(TA_CNT_SUPPRESSED);
 	}
 	ta_policy_drift_input(ev, &d, &in);
-	if (!d.emit && !in.time && !in.pll && !in.reset_time &&
+	if (!d.emit && !in.time && !in.freq_seen && !in.reset_time &&
 	    !in.reset_freq)
 		return;
 	/* Who did it, for the items to write; drift mostly adds up quietly. */
@@ -158,10 +159,8 @@ void ta_handle_event(const struct ta_event *ev)
 	raw_spin_lock_irqsave(&ta_state_lock, flags);
 	if (in.reset_time)
 		ta_drift_reset(&ta_time_drift);
-	if (in.reset_freq) {
+	if (in.reset_freq)
 		ta_drift_reset(&ta_freq_drift);
-		ta_drift_reset(&ta_pll_drift);
-	}
 	if (in.time && (cfg.classes & BIT(TIMEAUDIT_CLASS_DRIFT)))
 		time_fire = ta_drift_add(&ta_time_drift, now_s, in.time_ns,
 					 cfg.drift_window_s,
@@ -170,12 +169,11 @@ void ta_handle_event(const struct ta_event *ev)
 		freq_fire = ta_drift_add(&ta_freq_drift, now_s, in.freq_ppb,
 					 cfg.freq_drift_window_s,
 					 cfg.freq_drift_budget_ppb, &freq_res);
-	/* At 0 every PLL move is recorded on its own: nothing to add up. */
-	if (in.pll && cfg.pll_threshold_ppb &&
-	    (cfg.classes & BIT(TIMEAUDIT_CLASS_DRIFT)))
-		pll_fire = ta_drift_add(&ta_pll_drift, now_s, in.freq_ppb,
-					cfg.freq_drift_window_s,
-					cfg.pll_threshold_ppb, &pll_res);
+	/* A frequency on record, alone or in a drift record, is the new mark. */
+	pll_fire = ta_freq_excursion(&ta_freq_ref, &in,
+				     in.reset_freq || freq_fire,
+				     cfg.classes & BIT(TIMEAUDIT_CLASS_DRIFT) ?
+				     cfg.pll_threshold_ppb : 0, &pll_res);
 	for (item = 0; item < TA_ITEM_COUNT; item++) {
 		if (!(d.emit & BIT(item)))
 			continue;

@@ -450,6 +450,39 @@ bool ta_drift_add(struct ta_drift *d, s64 now_s, s64 delta, u64 window_s,
 	return true;
 }
 
+/*
+ * A change of the frequency @in, @recorded on its own or not: returns
+ * true when the frequency is now @budget or more away from the one last
+ * on record (the one before the first change seen, at first), and takes
+ * the new one as on record. So no walk in small changes, through the
+ * PLL, by hand or both, slow or fast, gets further than @budget away
+ * unrecorded. @budget 0: every PLL move is recorded on its own.
+ */
+bool ta_freq_excursion(struct ta_freq_ref *r, const struct ta_drift_input *in,
+		       bool recorded, u64 budget, struct ta_drift_result *res)
+{
+	if (!in->freq_seen)
+		return false;
+	if (!r->known) {
+		r->known = true;
+		r->ppb = in->freq_old_ppb;
+		r->count = 0;
+	}
+	if (recorded || !budget) {
+		r->ppb = in->freq_new_ppb;
+		r->count = 0;
+		return false;
+	}
+	r->count++;
+	if (ta_abs_diff(in->freq_new_ppb, r->ppb) < budget)
+		return false;
+	res->net = ta_sub_sat(in->freq_new_ppb, r->ppb);
+	res->count = r->count;
+	r->ppb = in->freq_new_ppb;
+	r->count = 0;
+	return true;
+}
+
 bool ta_rate_take(struct ta_rate *r, u64 now_ns, u64 rate)
 {
 	u64 cap = rate * NSEC_PER_SEC;
@@ -604,16 +637,18 @@ void ta_policy_drift_input(const struct ta_event *ev,
 	}
 	if (d->emit & BIT(TA_ITEM_FREQ))
 		in->reset_freq = true;
+	if (!(d->seen & BIT(TA_ITEM_FREQ)))
+		return;
+	in->freq_seen = true;
+	in->freq_old_ppb = ta_freq_to_ppb(ev->ntp[TA_NTP_FREQ].old);
+	in->freq_new_ppb = ta_freq_to_ppb(ev->ntp[TA_NTP_FREQ].new);
 	/*
-	 * Every small frequency change adds to the PLL window, judged by
-	 * pll_threshold_ppb; those the caller set also to the frequency
-	 * window, judged by freq_drift_budget_ppb. No walk, by the PLL or
-	 * by hand or both, gets further than either unrecorded.
+	 * Small changes the caller set add up in the frequency window; the
+	 * kernel PLL's moves are judged by how far they took the frequency
+	 * from the one last on record (ta_freq_excursion()).
 	 */
-	if (quiet & BIT(TA_ITEM_FREQ)) {
-		in->pll = true;
-		in->freq_ppb = ta_freq_to_ppb(ev->ntp[TA_NTP_FREQ].new) -
-			       ta_freq_to_ppb(ev->ntp[TA_NTP_FREQ].old);
-		in->freq = ev->modes & ADJ_FREQUENCY;
+	if ((quiet & BIT(TA_ITEM_FREQ)) && (ev->modes & ADJ_FREQUENCY)) {
+		in->freq = true;
+		in->freq_ppb = in->freq_new_ppb - in->freq_old_ppb;
 	}
 }

@@ -179,10 +179,25 @@ const char *ta_rate_unit(enum timeaudit_class class);
 
 /* What an event adds to the drift windows, from the policy's decision. */
 struct ta_drift_input {
-	bool time, freq, pll;		/* something to add */
+	bool time, freq;		/* something to add */
 	bool reset_time, reset_freq;	/* recorded on its own: start over */
 	s64 time_ns, freq_ppb;
+	bool freq_seen;			/* the frequency changed: */
+	s64 freq_old_ppb, freq_new_ppb;	/* from, to */
 };
+
+/*
+ * The frequency last on record, for pll_threshold_ppb: how far it moved
+ * since, by small changes of any kind and over any time.
+ */
+struct ta_freq_ref {
+	bool known;
+	s64 ppb;
+	u32 count;	/* changes since, not recorded on their own */
+};
+
+bool ta_freq_excursion(struct ta_freq_ref *r, const struct ta_drift_input *in,
+		       bool recorded, u64 budget, struct ta_drift_result *res);
 
 void ta_policy_drift_input(const struct ta_event *ev,
 			   const struct ta_decision *d,

@@ -603,26 +603,27 @@ static void ta_test_drift_input(struct kunit *test)
 	ta_policy_decide(&ev, &ta_defaults, &d);
 	ta_policy_drift_input(&ev, &d, &in);
 	KUNIT_EXPECT_TRUE(test, in.freq);
-	KUNIT_EXPECT_TRUE(test, in.pll);
+	KUNIT_EXPECT_TRUE(test, in.freq_seen);
 	KUNIT_EXPECT_EQ(test, in.freq_ppb, 500LL);
 
-	/* A PLL move under its threshold adds to the PLL window only. */
+	/* A PLL move under its threshold: no frequency window, a change. */
 	ev.modes = ADJ_OFFSET | ADJ_STATUS;
 	ev.ntp[TA_NTP_FREQ].new = PPB(45000);
 	ta_policy_decide(&ev, &ta_defaults, &d);
 	ta_policy_drift_input(&ev, &d, &in);
 	KUNIT_EXPECT_EQ(test, d.emit, 0U);
 	KUNIT_EXPECT_FALSE(test, in.freq);
-	KUNIT_EXPECT_TRUE(test, in.pll);
+	KUNIT_EXPECT_TRUE(test, in.freq_seen);
 	KUNIT_EXPECT_FALSE(test, in.reset_freq);
-	KUNIT_EXPECT_EQ(test, in.freq_ppb, 30000LL);
+	KUNIT_EXPECT_EQ(test, in.freq_old_ppb, 15000LL);
+	KUNIT_EXPECT_EQ(test, in.freq_new_ppb, 45000LL);
 
-	/* One recorded on its own starts both windows over. */
+	/* One recorded on its own starts over. */
 	ev.ntp[TA_NTP_FREQ].new = PPB(-40000);
 	ta_policy_decide(&ev, &ta_defaults, &d);
 	ta_policy_drift_input(&ev, &d, &in);
 	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_FREQ));
-	KUNIT_EXPECT_FALSE(test, in.pll);
+	KUNIT_EXPECT_TRUE(test, in.freq_seen);
 	KUNIT_EXPECT_TRUE(test, in.reset_freq);
 	KUNIT_EXPECT_EQ(test, ta_freq_threshold(&ev, &ta_defaults),
 			TIMEAUDIT_DEF_PLL_PPB);
@@ -631,51 +632,84 @@ static void ta_test_drift_input(struct kunit *test)
 			TIMEAUDIT_DEF_FREQ_PPB);
 }
 
+/* One PLL move of @from -> @to ppb: whether it is an excursion. */
+static bool pll_move(struct ta_freq_ref *ref, s64 from, s64 to, u64 budget,
+		     struct ta_drift_result *r)
+{
+	struct ta_drift_input in = {
+		.freq_seen = true, .freq_old_ppb = from, .freq_new_ppb = to,
+	};
+
+	return ta_freq_excursion(ref, &in, false, budget, r);
+}
+
 /*
  * A walk of the PLL's frequency in moves under pll_threshold_ppb, the
- * attacker's way past it: recorded once their net reaches it.
+ * attacker's way past it, at any pace: recorded each time it is 50 ppm
+ * away from the frequency last on record.
  */
 static void ta_test_pll_walk(struct kunit *test)
 {
+	struct ta_freq_ref ref = {};
+	struct ta_drift_result r = {};
+	struct ta_drift_input in = {};
+	int fired = 0, i;
+
+	for (i = 0; i < 10; i++) {
+		if (!pll_move(&ref, i * 20000, (i + 1) * 20000, 50000, &r))
+			continue;
+		fired++;
+		/* 20, 40, 60 ppm: recorded at 60, then 120, 180 */
+		KUNIT_EXPECT_EQ(test, r.net, 60000LL);
+		KUNIT_EXPECT_EQ(test, r.count, 3U);
+	}
+	KUNIT_EXPECT_EQ(test, fired, 3);
+
+	/* Back and forth under the threshold: never. */
+	ref = (struct ta_freq_ref){};
+	for (i = 0; i < 100; i++)
+		KUNIT_EXPECT_FALSE(test, pll_move(&ref, i % 2 ? 40000 : 0,
+						  i % 2 ? 0 : 40000, 50000,
+						  &r));
+
+	/* The first change seen sets the mark from its old value. */
+	ref = (struct ta_freq_ref){};
+	KUNIT_EXPECT_TRUE(test, pll_move(&ref, -30000, 25000, 50000, &r));
+	KUNIT_EXPECT_EQ(test, r.net, 55000LL);
+
+	/* A frequency recorded on its own is the new mark. */
+	in = (struct ta_drift_input){
+		.freq_seen = true, .freq_old_ppb = 25000, .freq_new_ppb = 500000,
+	};
+	KUNIT_EXPECT_FALSE(test, ta_freq_excursion(&ref, &in, true, 50000,
+						   &r));
+	KUNIT_EXPECT_FALSE(test, pll_move(&ref, 500000, 460000, 50000, &r));
+	KUNIT_EXPECT_TRUE(test, pll_move(&ref, 460000, 450000, 50000, &r));
+	KUNIT_EXPECT_EQ(test, r.net, -50000LL);
+
+	/* Budget 0: nothing adds up (every move is recorded alone). */
+	KUNIT_EXPECT_FALSE(test, pll_move(&ref, 0, 900000, 0, &r));
+}
+
+/* pll_threshold_ppb 0 records every move of the PLL, of 1 ppb too. */
+static void ta_test_pll_zero(struct kunit *test)
+{
 	struct ta_config *cfg = kunit_kmalloc(test, sizeof(*cfg), GFP_KERNEL);
-	struct ta_drift *pll = kunit_kzalloc(test, sizeof(*pll), GFP_KERNEL);
-	struct ta_drift_result r;
-	struct ta_drift_input in;
-	struct ta_decision d;
 	struct ta_event ev = {
 		.path = TA_PATH_ADJTIMEX, .modes = ADJ_OFFSET,
 		.ntp_valid = BIT(TA_NTP_FREQ),
 	};
-	int fired = 0, i;
+	struct ta_decision d;
 
 	KUNIT_ASSERT_NOT_NULL(test, cfg);
-	KUNIT_ASSERT_NOT_NULL(test, pll);
 	*cfg = ta_defaults;
-	for (i = 0; i < 10; i++) {
-		ev.ntp[TA_NTP_FREQ].old = PPB(i * 20000);
-		ev.ntp[TA_NTP_FREQ].new = PPB((i + 1) * 20000);
-		ta_policy_decide(&ev, cfg, &d);
-		KUNIT_EXPECT_EQ(test, d.emit, 0U);
-		ta_policy_drift_input(&ev, &d, &in);
-		KUNIT_ASSERT_TRUE(test, in.pll);
-		if (ta_drift_add(pll, 1000 + i, in.freq_ppb,
-				 cfg->freq_drift_window_s,
-				 cfg->pll_threshold_ppb, &r)) {
-			fired++;
-			/* 20, 40, 60: the first record at 60 ppm net */
-			if (fired == 1)
-				KUNIT_EXPECT_EQ(test, r.net, 60000LL);
-		}
-	}
-	/* At 60 ppm net, then at 120: 240 is past the 10th move (200). */
-	KUNIT_EXPECT_EQ(test, fired, 2);
-
-	/* At 0 every PLL move is recorded. */
 	cfg->pll_threshold_ppb = 0;
-	ev.ntp[TA_NTP_FREQ].old = 0;
 	ev.ntp[TA_NTP_FREQ].new = PPB(1);
 	ta_policy_decide(&ev, cfg, &d);
 	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_FREQ));
+	ev.ntp[TA_NTP_FREQ].new = 0;
+	ta_policy_decide(&ev, cfg, &d);
+	KUNIT_EXPECT_EQ(test, d.seen, 0U);
 }
 
 
@@ -1069,6 +1103,7 @@ static struct kunit_case ta_policy_cases[] = {
 	KUNIT_CASE(ta_test_phc),
 	KUNIT_CASE(ta_test_drift_input),
 	KUNIT_CASE(ta_test_pll_walk),
+	KUNIT_CASE(ta_test_pll_zero),
 	KUNIT_CASE(ta_test_step),
 	KUNIT_CASE(ta_test_class_off),
 	KUNIT_CASE(ta_test_ntp),

@@ -529,8 +529,8 @@ void ta_record_event(const struct ta_event *ev, u32 emit,
 
 /*
  * Small changes that added up: the net over the window, as a step of the
- * clock (TIME_INJOFFSET) or a change of frequency (TIME_ADJNTPVAL); the
- * PLL window's record says source=pll.
+ * clock (TIME_INJOFFSET) or a change of frequency (TIME_ADJNTPVAL); or
+ * how far the frequency moved from the one last on record (source=pll).
  */
 void ta_record_drift(const struct ta_event *ev,
 		     const struct ta_drift_result *res, enum ta_drift_kind kind,
@@ -551,14 +551,19 @@ void ta_record_drift(const struct ta_event *ev,
 		ta_format_ppm(b, sizeof(b), now_ppb);
 		ta_format_ppm(c, sizeof(c), res->net);
 		audit_log_format(ab,
-				 "op=freq old=%lld new=%lld old_ppm=%s new_ppm=%s delta_ppm=%s events=%u window_s=%llu budget_ppb=%llu%s class=drift via=%s",
+				 "op=freq old=%lld new=%lld old_ppm=%s new_ppm=%s delta_ppm=%s events=%u",
 				 ta_sub_sat(ev->ntp[TA_NTP_FREQ].new,
 					    ta_mul_sat(res->net, 1LL << 32)),
-				 ev->ntp[TA_NTP_FREQ].new, a, b, c, res->count,
-				 cfg->freq_drift_window_s,
-				 kind == TA_DRIFT_PLL ? cfg->pll_threshold_ppb :
-				 cfg->freq_drift_budget_ppb,
-				 kind == TA_DRIFT_PLL ? " source=pll" : "",
+				 ev->ntp[TA_NTP_FREQ].new, a, b, c, res->count);
+		/* The PLL's excursion counts from the last record, not a window. */
+		if (kind == TA_DRIFT_PLL)
+			audit_log_format(ab, " budget_ppb=%llu source=pll",
+					 cfg->pll_threshold_ppb);
+		else
+			audit_log_format(ab, " window_s=%llu budget_ppb=%llu",
+					 cfg->freq_drift_window_s,
+					 cfg->freq_drift_budget_ppb);
+		audit_log_format(ab, " class=drift via=%s",
 				 ta_path_names[ev->path]);
 	} else {
 		audit_log_format(ab,

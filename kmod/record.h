@@ -44,11 +44,11 @@ struct ta_summary {
 
 void ta_record_event(const struct ta_event *ev, u32 emit,
 		     const struct ta_actor *who, const struct ta_config *cfg);
-/* The drift windows: small steps and slews, small frequency changes. */
+/* Small changes that added up: steps and slews, the frequency. */
 enum ta_drift_kind {
 	TA_DRIFT_TIME,	/* drift_budget_ns */
 	TA_DRIFT_FREQ,	/* the caller's: freq_drift_budget_ppb */
-	TA_DRIFT_PLL,	/* all, the kernel PLL's too: pll_threshold_ppb */
+	TA_DRIFT_PLL,	/* away from the last on record: pll_threshold_ppb */
 };
 
 void ta_record_drift(const struct ta_event *ev,

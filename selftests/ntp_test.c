@@ -287,7 +287,12 @@ static void test_pll(void)
 			 ta_counter(TIMEAUDIT_CNT_SUPPRESSED) - sup0 >= 1,
 			 "PLL moved freq by %lld ppb: counted, no record\n", d);
 
-	/* The walk: moves under 50 ppm each, recorded once their net is. */
+	/*
+	 * The walk: moves under 50 ppm each, recorded once they took the
+	 * frequency 50 ppm from the one last on record, however slow: with
+	 * a 1 s window no window would hold two of them.
+	 */
+	ta_param_write(TIMEAUDIT_PARAM_FDRIFT_WINDOW, "1");
 	for (i = 0; i < 6 && !fired; i++) {
 		mark = ta_log_mark();
 		d = pll_offset(4000000);
@@ -302,8 +307,9 @@ static void test_pll(void)
 			 /* old and new: the kernel's ppb << 32 */
 			 llabs((ta_field_ll(rec, "new") -
 				ta_field_ll(rec, "old")) / (1LL << 32) - net) < 100,
-			 "PLL walk of %d moves: one drift record at %lld ppb net\n",
+			 "PLL walk of %d moves, a second apart: one drift record at %lld ppb from the last on record\n",
 			 i + 1, net);
+	ta_param_write(TIMEAUDIT_PARAM_FDRIFT_WINDOW, "21600");
 
 	tx.offset = 0;
 	tx.status = st;
