@@ -30,7 +30,7 @@
 #define WRITER_AUID	4343
 #define LOADER_AUID	4242
 #define MAX_RECS	256
-#define ALL_CLASSES	"step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp"
+#define ALL_CLASSES	"step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp,aux"
 
 static char recs[MAX_RECS][TA_REC_MAX];
 static char rec[TA_REC_MAX];

@@ -22,7 +22,7 @@
 #define NOBODY		65534
 #define OUT		"/tmp/ctl.out"
 #define ERR		"/tmp/ctl.err"
-#define ALL_CLASSES	"step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp"
+#define ALL_CLASSES	"step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp,aux"
 
 static char out[8192], err[8192];
 static char recs[16][TA_REC_MAX];

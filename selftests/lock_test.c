@@ -37,7 +37,7 @@
 #define ARCH_X86_64	"arch=c000003e "
 #define ARCH_I386	"arch=40000003 "
 #define OP_UNLOAD	"op=" TIMEAUDIT_OP_UNLOAD " "
-#define ALL_CLASSES	"step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp"
+#define ALL_CLASSES	"step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp,aux"
 
 static char rec[TA_REC_MAX];
 static char recs[64][TA_REC_MAX];
