@@ -282,7 +282,14 @@ static int ta_unavailable_get(char *buf, const struct kernel_param *kp)
 			 ta_aux_available ? "none" : "aux");
 }
 
+/* A value at insmod: refused (the kernel calls .set without a NULL check). */
+static int ta_unavailable_set(const char *val, const struct kernel_param *kp)
+{
+	return -EPERM;
+}
+
 static const struct kernel_param_ops ta_unavailable_ops = {
+	.set = ta_unavailable_set,
 	.get = ta_unavailable_get,
 };
 module_param_cb(unavailable_classes, &ta_unavailable_ops, NULL, 0444);
