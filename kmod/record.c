@@ -556,8 +556,8 @@ static void ta_record_aux_freq(const struct ta_event *ev,
 		return;
 	if (denied || !ev->aux.freq_known) {
 		/* Nothing read: only the modes tell what was asked. */
-		audit_log_format(ab, "op=%s old=unknown new=unknown",
-				 denied ? "denied" : "aux_freq");
+		audit_log_format(ab, denied ? "op=denied old=0 new=0" :
+				 "op=aux_freq old=unknown new=unknown");
 		ta_log_aux_tail(ab, ev, who, cfg, denied);
 		return;
 	}
