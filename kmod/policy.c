@@ -333,8 +333,9 @@ static void ta_decide_phc(const struct ta_event *ev,
  * An auxiliary clock: its steps are measured (set) or asked for
  * (ADJ_SETOFFSET) and judged by the step threshold, its frequency by the
  * freq threshold with the NTP core's own old and new values (a change
- * whose old value is unknown counts as changed); enabling or disabling
- * it is recorded when the state changed.
+ * whose old value is unknown counts as changed, and so does a set of a
+ * clock that could not be read first: enabled meanwhile); enabling or
+ * disabling it is recorded when the state changed.
  */
 static void ta_decide_aux(const struct ta_event *ev,
 			  const struct ta_config *cfg, struct ta_decision *out)
@@ -348,7 +349,7 @@ static void ta_decide_aux(const struct ta_event *ev,
 			ta_mark(out, cfg, TA_ITEM_AUX_STATE, true);
 		return;
 	case TA_AUX_SET:
-		ta_mark(out, cfg, TA_ITEM_AUX_STEP,
+		ta_mark(out, cfg, TA_ITEM_AUX_STEP, !ev->aux.old_known ||
 			ta_crossed(ta_abs64(ev->aux.step_ns), true,
 				   thr[TIMEAUDIT_CLASS_STEP]));
 		return;

@@ -570,6 +570,7 @@ static void ta_test_aux(struct kunit *test)
 
 	/* clock_settime: the measured step, judged by the step threshold. */
 	ev.aux.op = TA_AUX_SET;
+	ev.aux.old_known = true;
 	ev.aux.step_ns = (s64)TIMEAUDIT_DEF_STEP_NS - 1;
 	ta_policy_decide(&ev, &ta_defaults, &d);
 	KUNIT_EXPECT_EQ(test, d.emit, 0U);
@@ -579,6 +580,11 @@ static void ta_test_aux(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_AUX_STEP));
 	/* The largest step backwards is not wrapped into a small one. */
 	ev.aux.step_ns = S64_MIN;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_AUX_STEP));
+	/* Not readable before (enabled meanwhile): recorded, any size. */
+	ev.aux.old_known = false;
+	ev.aux.step_ns = 0;
 	ta_policy_decide(&ev, &ta_defaults, &d);
 	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_AUX_STEP));
 	/* A clock that is off (ENODEV) or a bad time (EINVAL): nothing. */
@@ -654,6 +660,7 @@ static void ta_test_aux(struct kunit *test)
 	/* Rate limit: a big aux step is exempt, its size is counted. */
 	ev = (struct ta_event){ .path = TA_PATH_AUX };
 	ev.aux.op = TA_AUX_SET;
+	ev.aux.old_known = true;
 	ev.aux.step_ns = -2LL * NSEC_PER_SEC;
 	KUNIT_EXPECT_TRUE(test, ta_rate_exempt(&ev, TA_ITEM_AUX_STEP,
 					       NSEC_PER_SEC));
