@@ -11,7 +11,8 @@
 #
 # Chroots are cached in $TA_CACHE/chroot-RELEASE (default
 # /var/cache/timeaudit) and reused as they are; delete one to refresh it.
-# Prints TAP, one "# timing:" line per kernel, and exits non-zero on any
+# TA_MATRIX_TESTS="a b" runs only those selftests. Prints TAP, one
+# "# timing:" line per kernel, and exits non-zero on any
 # failure.
 #
 # Needs root (debootstrap, chroot, mount). Creating a chroot downloads
@@ -304,15 +305,7 @@ build_module() {
 	return $bm_rc
 }
 
-# tap NAME RC [DETAIL]
-tap() {
-	if [ "$2" = 0 ]; then
-		echo "ok - $1${3:+ ($3)}"
-	else
-		echo "not ok - $1${3:+ ($3)}"
-		fail=1
-	fi
-}
+. scripts/tap.sh
 
 if [ "$(id -u)" != 0 ]; then
 	echo "not ok - matrix: needs root (debootstrap, chroot, mount)"
@@ -332,7 +325,11 @@ host_build() {
 	cp -r userspace uapi "$out/src/" &&
 	make -s -C "$out/src/userspace" clean >/dev/null &&
 	make -s -C "$out/src/userspace" timeauditctl &&
-	make -s -C selftests KSRC="$ksrc" OUT="$out/tests"
+	make -s -C selftests KSRC="$ksrc" OUT="$out/tests" || return 1
+	# TA_MATRIX_TESTS="a b": only these selftests (a developer's loop).
+	# shellcheck disable=SC2086 # one name per word
+	[ -z "${TA_MATRIX_TESTS:-}" ] ||
+		printf '%s\n' $TA_MATRIX_TESTS >"$out/tests/ORDER"
 }
 s=$(date +%s)
 host_build >"$out/host-build.log" 2>&1

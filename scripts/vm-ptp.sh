@@ -19,15 +19,7 @@ tests=${*:-phc2sys_test}
 export KSRC="${KSRC:-$top/build/ksrc}"
 fail=0
 
-# tap NAME RC [DETAIL]
-tap() {
-	if [ "$2" = 0 ]; then
-		echo "ok - $1${3:+ ($3)}"
-	else
-		echo "not ok - $1${3:+ ($3)}"
-		fail=1
-	fi
-}
+. scripts/tap.sh
 
 # objtool reads /proc: mounted in a mount namespace of our own (see
 # build-ptp-kernel.sh).

@@ -114,26 +114,6 @@ static void feed_refclock(void)
 	ta_refclock_feed(5 * NSEC);
 }
 
-static pid_t start_child(void (*fn)(void), const char *cmd)
-{
-	pid_t pid = fork();
-
-	if (!pid) {
-		if (fn)
-			fn();
-		else
-			execl("/bin/sh", "sh", "-c", cmd, NULL);
-		_exit(127);
-	}
-	return pid;
-}
-
-static void stop(pid_t pid)
-{
-	kill(pid, SIGTERM);
-	waitpid(pid, NULL, 0);
-}
-
 static void test_chronyd(void)
 {
 	pid_t feeder, chronyd;
@@ -148,10 +128,10 @@ static void test_chronyd(void)
 		fclose(f);
 	}
 	mark = ta_log_mark();
-	chronyd = start_child(NULL, "exec chronyd -d -u root -f /tmp/chrony.conf "
+	chronyd = ta_start_child(NULL, "exec chronyd -d -u root -f /tmp/chrony.conf "
 			      ">/tmp/chronyd.log 2>&1");
 	sleep(1);	/* chronyd creates the socket */
-	feeder = start_child(feed_refclock, NULL);
+	feeder = ta_start_child(feed_refclock, NULL);
 	for (i = 0; i < 90 && n < 1; i += 2) {
 		sleep(2);
 		n = by_comm(mark, "TIME_INJOFFSET", "chronyd", "class=step");
@@ -175,8 +155,8 @@ static void test_chronyd(void)
 	}
 	n = by_comm(mark, "TIME_INJOFFSET", "chronyd", "class=step");
 	ksft_test_result(n == 1, "chronyd: exactly one step in all (%d)\n", n);
-	stop(feeder);
-	stop(chronyd);
+	ta_stop_child(feeder);
+	ta_stop_child(chronyd);
 	ta_sh("grep -v 'starting\\|privileges' /tmp/chronyd.log | head -n 12 | sed 's/^/# chronyd: /'");
 }
 

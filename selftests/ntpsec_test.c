@@ -59,26 +59,6 @@
 
 static char rec[TA_REC_MAX];
 
-static pid_t start_child(void (*fn)(void), const char *cmd)
-{
-	pid_t pid = fork();
-
-	if (!pid) {
-		if (fn)
-			fn();
-		else
-			execl("/bin/sh", "sh", "-c", cmd, NULL);
-		_exit(127);
-	}
-	return pid;
-}
-
-static void stop(pid_t pid)
-{
-	kill(pid, SIGTERM);
-	waitpid(pid, NULL, 0);
-}
-
 static void feed(void)
 {
 	ta_refclock_shm_feed(AHEAD_NS, RATE_PPB, NOISE_NS);
@@ -176,9 +156,9 @@ static void phase(int kernel)
 	ta_sh("auditctl -a always,exit " RULE_STOCK " && "
 	      "auditctl -a always,exit " RULE_ADJ);
 	mark = ta_log_mark_synced();
-	feeder = start_child(feed, NULL);
+	feeder = ta_start_child(feed, NULL);
 	t0 = time(NULL);
-	ntpd = start_child(NULL, "exec " NTPD " -n -g -N -c " DIR "/ntp.conf "
+	ntpd = ta_start_child(NULL, "exec " NTPD " -n -g -N -c " DIR "/ntp.conf "
 			   ">" DIR "/ntpd.out 2>&1");
 	while (n < 1 && time(NULL) - t0 < 120) {
 		sleep(2);
@@ -240,8 +220,8 @@ static void phase(int kernel)
 			 name, n);
 	ksft_print_msg("ntpsec %s: %d timeaudit records by ntpd in all\n",
 		       name, ta_records(mark, "ntpd"));
-	stop(ntpd);
-	stop(feeder);
+	ta_stop_child(ntpd);
+	ta_stop_child(feeder);
 	ta_sh("grep -i 'step\\|kernel\\|SHM\\|error' " DIR "/ntpd.log | "
 	      "head -n 12 | sed 's/^/# ntpd: /'");
 }

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -437,4 +439,24 @@ const char *ta_ntp_core_sym(void)
 	if (major > 6 || (major == 6 && minor >= 17))
 		return "ntp_adjtimex";
 	return "__do_adjtimex";
+}
+
+pid_t ta_start_child(void (*fn)(void), const char *cmd)
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		if (fn)
+			fn();
+		else
+			execl("/bin/sh", "sh", "-c", cmd, NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+void ta_stop_child(pid_t pid)
+{
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
 }

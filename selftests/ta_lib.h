@@ -84,4 +84,9 @@ struct timex32 {
 /* Realtime as ns since the epoch. */
 long long ta_now_ns(void);
 
+/* A child running @fn, or else the shell command @cmd; its pid. */
+pid_t ta_start_child(void (*fn)(void), const char *cmd);
+/* SIGTERM to a child of ta_start_child(), and reap it. */
+void ta_stop_child(pid_t pid);
+
 #endif /* TA_LIB_H */
