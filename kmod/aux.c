@@ -3,7 +3,7 @@
  * Auxiliary clocks (CLOCK_AUX + n, Linux 6.17+ with CONFIG_POSIX_AUX_CLOCKS).
  * clock_settime() and clock_adjtime() on them reach aux_clock_set() and
  * aux_clock_adj(), past do_settimeofday64(), do_adjtimex() and the LSM
- * hook; a write to /sys/kernel/time/aux_clocks/N/enable reaches
+ * hook; a write to /sys/kernel/time/aux_clocks/N/aux_clock_enable reaches
  * aux_clock_enable_store(). Their own kretprobes, registered only where
  * the kernel has them: elsewhere the module loads all the same and names
  * the class in the read-only parameter unavailable_classes.

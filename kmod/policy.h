@@ -63,7 +63,7 @@ enum ta_path {
 enum ta_aux_op {
 	TA_AUX_SET,	/* clock_settime() */
 	TA_AUX_ADJ,	/* clock_adjtime() */
-	TA_AUX_ENABLE,	/* a write to /sys/kernel/time/aux_clocks/N/enable */
+	TA_AUX_ENABLE,	/* a write to /sys/kernel/time/aux_clocks/N/aux_clock_enable */
 };
 
 struct ta_ntp_val {

@@ -27,7 +27,7 @@
 #define CLOCK_AUX	16	/* MAX_CLOCKS in include/uapi/linux/time.h */
 #endif
 #define AUX0		CLOCK_AUX
-#define AUX0_ENABLE	"/sys/kernel/time/aux_clocks/0/enable"
+#define AUX0_ENABLE	"/sys/kernel/time/aux_clocks/0/aux_clock_enable"
 #define NSEC		1000000000LL
 #define SCALED_PPM(ppm)	((long)(ppm) * 65536)
 #define NOBODY		65534
