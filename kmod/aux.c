@@ -103,7 +103,8 @@ static int ta_aux_set_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	};
 	s64 aux, mono;
 
-	if (!regs_return_value(regs) && d->old_known) {
+	/* An int: the upper half of the register is not part of it. */
+	if (!(int)regs_return_value(regs) && d->old_known) {
 		if (ta_aux_read(d->id, &aux, &mono))
 			ev.aux.step_ns = ta_sub_sat(ta_sub_sat(aux, mono),
 						    d->old_ns - d->mono_before);
@@ -142,7 +143,7 @@ static int ta_aux_adj_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct ta_aux_data *d = (void *)ri->data;
 	struct ta_event ev = { .aux.op = TA_AUX_ADJ };
-	long ret = regs_return_value(regs);
+	int ret = (int)regs_return_value(regs);	/* an int, as above */
 
 	if (ret >= 0 && (d->modes & ADJ_SETOFFSET))
 		ev.aux.step_ns = d->offset_ns;
