@@ -46,6 +46,12 @@
  * 6.14 passes struct module_attribute to its callbacks as const
  * ("module: Constify 'struct module_attribute'").
  */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 14, 0)
+#define TA_MODATTR_CONST	const
+#else
+#define TA_MODATTR_CONST
+#endif
+
 /*
  * 6.17: auxiliary clocks (CLOCK_AUX + n), when CONFIG_POSIX_AUX_CLOCKS is
  * on: aux_clock_set(), aux_clock_adj() and the sysfs enable switch.
@@ -56,12 +62,6 @@
 #define TA_AUX_SET_SYM		"aux_clock_set"
 #define TA_AUX_ADJ_SYM		"aux_clock_adj"
 #define TA_AUX_ENABLE_SYM	"aux_clock_enable_store"
-#endif
-
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 14, 0)
-#define TA_MODATTR_CONST	const
-#else
-#define TA_MODATTR_CONST
 #endif
 
 /*
