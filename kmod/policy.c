@@ -518,8 +518,13 @@ bool ta_rate_exempt(const struct ta_event *ev, enum ta_item item,
 		return ta_abs64(ev->step_ns) >= exempt_ns;
 	if (item == TA_ITEM_PHC_STEP && !ev->phc.settime)
 		return ta_abs64(ev->phc.offset_ns) >= exempt_ns;
+	/*
+	 * 6.17 to 7.2 let anyone set an enabled aux clock: only a caller
+	 * with CAP_SYS_TIME is exempt, or nobody could flood the log.
+	 */
 	if (item == TA_ITEM_AUX_STEP)
-		return ta_abs64(ev->aux.step_ns) >= exempt_ns;
+		return ev->aux.may_set_time &&
+		       ta_abs64(ev->aux.step_ns) >= exempt_ns;
 	return false;
 }
 

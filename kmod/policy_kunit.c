@@ -661,9 +661,14 @@ static void ta_test_aux(struct kunit *test)
 	ev = (struct ta_event){ .path = TA_PATH_AUX };
 	ev.aux.op = TA_AUX_SET;
 	ev.aux.old_known = true;
+	ev.aux.may_set_time = true;
 	ev.aux.step_ns = -2LL * NSEC_PER_SEC;
 	KUNIT_EXPECT_TRUE(test, ta_rate_exempt(&ev, TA_ITEM_AUX_STEP,
 					       NSEC_PER_SEC));
+	/* ... but not one by a caller without CAP_SYS_TIME (7.2 allows). */
+	ev.aux.may_set_time = false;
+	KUNIT_EXPECT_FALSE(test, ta_rate_exempt(&ev, TA_ITEM_AUX_STEP, 0));
+	ev.aux.may_set_time = true;
 	KUNIT_EXPECT_EQ(test, ta_rate_magnitude(&ev, TA_ITEM_AUX_STEP),
 			2ULL * NSEC_PER_SEC);
 	KUNIT_EXPECT_EQ(test, ta_rate_magnitude(&ev, TA_ITEM_AUX_STATE), 0ULL);
