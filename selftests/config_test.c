@@ -576,7 +576,8 @@ struct probe_result {
 	char fail_what[64];
 };
 
-static char counters[16][256];
+#define MAX_COUNTERS	32	/* 5 + one per class: 17 with aux */
+static char counters[MAX_COUNTERS][256];
 static int ncounters;
 
 static void list_counters(void)
@@ -586,7 +587,7 @@ static void list_counters(void)
 
 	ncounters = 0;
 	while (d && (e = readdir(d)))
-		if (e->d_name[0] != '.' && ncounters < 16)
+		if (e->d_name[0] != '.' && ncounters < MAX_COUNTERS)
 			snprintf(counters[ncounters++], sizeof(counters[0]),
 				 "%s", e->d_name);
 	if (d)
