@@ -286,8 +286,8 @@ int main(void)
 			 "enabled again: no change, no record\n");
 
 	/* Set 100 s ahead: the step is measured. */
-	before = aux_now();
 	mark = ta_log_mark_synced();
+	before = aux_now();	/* after the wait for auditd */
 	err = aux_set(before / NSEC + 100, before % NSEC);
 	n = aux_recs(mark, "TIME_INJOFFSET", me, "op=aux_settime ");
 	d = ta_field_ll(rec, "delta_ns");
@@ -321,8 +321,8 @@ int main(void)
 			 "ADJ_SETOFFSET 500 us: below the threshold, no record\n");
 
 	/* Extremes: set to 0 (a huge step back), far ahead, invalid. */
-	before = aux_now();
 	mark = ta_log_mark_synced();
+	before = aux_now();	/* after the wait for auditd */
 	err = aux_set(0, 0);
 	n = aux_recs(mark, "TIME_INJOFFSET", me, "op=aux_settime ");
 	d = ta_field_ll(rec, "delta_ns");
@@ -409,8 +409,8 @@ int main(void)
 			 err ? "refused" : "allowed", n);
 
 	/* The same through the i386 entry, which has its own syscall. */
-	before = aux_now();
 	mark = ta_log_mark_synced();
+	before = aux_now();	/* after the wait for auditd */
 	pid = attack(SET32_NOBODY, &err);
 	n = aux_recs(mark, "TIME_INJOFFSET", pid, "op=aux_settime ");
 	d = ta_field_ll(rec, "delta_ns");
