@@ -6,6 +6,7 @@
 # make bench      record volume and cost per call in the VM (not a test):
 #                 bench/RESULTS.md, bench/records.png; see README "Measured"
 # make check-matrix  the selftests on Debian 11, 13, unstable and experimental kernels
+#                 and on Debian 12's arm64 kernel
 # make check-system  the packages on a real Debian 12 system in a VM:
 #                 apt install, DKMS, reboot, records, purge (root)
 # make install    install what make built (DESTDIR, PREFIX); see README

@@ -84,20 +84,48 @@
 #endif
 
 /*
- * Syscall entry points take the user's pt_regs on x86-64 since 4.17
- * (ARCH_HAS_SYSCALL_WRAPPER): delete_module()'s name is in regs->di, and
- * in regs->bx for the i386 entry of CONFIG_IA32_EMULATION, which has no
- * compat_ version of its own. Only read, never written.
+ * Syscall entry points take the user's pt_regs since 4.17 on x86-64 and
+ * 4.19 on arm64 (ARCH_HAS_SYSCALL_WRAPPER). Only read, never written.
+ * x86-64: delete_module()'s name is in regs->di, and in regs->bx for the
+ * i386 entry of CONFIG_IA32_EMULATION, which has no compat_ version of
+ * its own. arm64: in x0; AArch32 tasks (CONFIG_COMPAT) enter the same
+ * __arm64_sys_delete_module (no compat_ version either) with r0 there.
+ *
+ * TA_NR32_* are the 32-bit compat numbers of the calls records name.
+ * arm64's asm/unistd32.h cannot be included beside asm/unistd.h (same
+ * __NR_ names), so its AArch32 EABI numbers are written out; EABI has
+ * no stime().
  */
-#ifdef CONFIG_X86_64
+#if defined(CONFIG_X86_64)
+#include <asm/unistd_32_ia32.h>
 #define TA_SYS_DELETE_MODULE		"__x64_sys_delete_module"
 #define TA_DELETE_MODULE_NAME(uregs)	((uregs)->di)
 #ifdef CONFIG_IA32_EMULATION
 #define TA_IA32_SYS_DELETE_MODULE	"__ia32_sys_delete_module"
 #define TA_IA32_DELETE_MODULE_NAME(uregs) ((uregs)->bx)
 #endif
+#define TA_NR32_STIME			__NR_ia32_stime
+#define TA_NR32_SETTIMEOFDAY		__NR_ia32_settimeofday
+#define TA_NR32_ADJTIMEX		__NR_ia32_adjtimex
+#define TA_NR32_CLOCK_SETTIME		__NR_ia32_clock_settime
+#define TA_NR32_CLOCK_ADJTIME		__NR_ia32_clock_adjtime
+#define TA_NR32_CLOCK_SETTIME64		__NR_ia32_clock_settime64
+#define TA_NR32_CLOCK_ADJTIME64		__NR_ia32_clock_adjtime64
+#define TA_NR32_IOCTL			__NR_ia32_ioctl
+#define TA_NR32_DELETE_MODULE		__NR_ia32_delete_module
+#elif defined(CONFIG_ARM64)
+#define TA_SYS_DELETE_MODULE		"__arm64_sys_delete_module"
+#define TA_DELETE_MODULE_NAME(uregs)	((uregs)->regs[0])
+#define TA_NR32_SETTIMEOFDAY		79
+#define TA_NR32_ADJTIMEX		124
+#define TA_NR32_CLOCK_SETTIME		262
+#define TA_NR32_CLOCK_ADJTIME		372
+#define TA_NR32_CLOCK_SETTIME64		404
+#define TA_NR32_CLOCK_ADJTIME64		405
+#define TA_NR32_IOCTL			54
+#define TA_NR32_DELETE_MODULE		129
 #else
-#error "timeaudit supports x86-64 only for now"
+#error "timeaudit supports x86-64 and arm64 only for now"
 #endif
 
 /*

@@ -263,6 +263,8 @@ MODULE_PARM_DESC(slew_threshold_ns, "Smallest offset slew recorded, ns (default 
 TA_U64(freq_threshold_ppb, threshold[TIMEAUDIT_CLASS_FREQ], 0,
 	TIMEAUDIT_MAX_FREQ_PPB, "ppb");
 MODULE_PARM_DESC(freq_threshold_ppb, "Smallest frequency change recorded, ppb (default 10000 = 10 ppm)");
+TA_U64(pll_threshold_ppb, pll_threshold_ppb, 0, TIMEAUDIT_MAX_PLL_PPB, "ppb");
+MODULE_PARM_DESC(pll_threshold_ppb, "Smallest frequency move of the kernel PLL recorded, alone or as the net of all small frequency changes within freq_drift_window_s, ppb (default 50000 = 50 ppm)");
 TA_U64(tick_threshold_us, threshold[TIMEAUDIT_CLASS_TICK], 0,
 	TIMEAUDIT_MAX_TICK_US, "us");
 MODULE_PARM_DESC(tick_threshold_us, "Smallest tick length change recorded, us (default 1)");

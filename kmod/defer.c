@@ -123,9 +123,11 @@ static void ta_defer_write(const struct ta_pending *p, bool self)
 	if (p->emit)
 		ta_record_event(&p->ev, p->emit, &who, &cfg);
 	if (p->time_drift)
-		ta_record_drift(&p->ev, &p->time_res, false, &who, &cfg);
+		ta_record_drift(&p->ev, &p->time_res, TA_DRIFT_TIME, &who, &cfg);
 	if (p->freq_drift)
-		ta_record_drift(&p->ev, &p->freq_res, true, &who, &cfg);
+		ta_record_drift(&p->ev, &p->freq_res, TA_DRIFT_FREQ, &who, &cfg);
+	if (p->pll_drift)
+		ta_record_drift(&p->ev, &p->pll_res, TA_DRIFT_PLL, &who, &cfg);
 }
 
 /*

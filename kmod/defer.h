@@ -19,8 +19,8 @@ struct ta_pending {
 	struct work_struct work;	/* or the workqueue */
 	struct ta_event ev;
 	u32 emit;			/* BIT(enum ta_item) to record */
-	bool time_drift, freq_drift;	/* drift records to write */
-	struct ta_drift_result time_res, freq_res;
+	bool time_drift, freq_drift, pll_drift;	/* drift records to write */
+	struct ta_drift_result time_res, freq_res, pll_res;
 	struct ta_actor who;
 	atomic_t state;			/* generation and phase, see defer.c */
 	u64 queued_ns;			/* CLOCK_MONOTONIC when handed on */

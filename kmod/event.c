@@ -26,7 +26,7 @@
 #include "witness.h"
 
 static DEFINE_RAW_SPINLOCK(ta_state_lock);
-static struct ta_drift ta_time_drift, ta_freq_drift;
+static struct ta_drift ta_time_drift, ta_freq_drift, ta_pll_drift;
 static struct ta_rate ta_rate[TIMEAUDIT_CLASS_COUNT];	/* one per class */
 static struct ta_summary ta_summary;	/* guarded by ta_state_lock */
 
@@ -119,8 +119,9 @@ NOKPROBE_SYMBOL(ta_check_missed);
 
 void ta_handle_event(const struct ta_event *ev)
 {
-	struct ta_drift_result time_res = {}, freq_res = {};
-	bool time_fire = false, freq_fire = false, held = false;
+	struct ta_drift_result time_res = {}, freq_res = {}, pll_res = {};
+	bool time_fire = false, freq_fire = false, pll_fire = false;
+	bool held = false;
 	struct ta_drift_input in;
 	struct ta_pending *p;
 	struct ta_decision d;
@@ -145,18 +146,22 @@ void ta_handle_event(const struct ta_event *ev)
 			ta_count(TA_CNT_SUPPRESSED);
 	}
 	ta_policy_drift_input(ev, &d, &in);
-	if (!d.emit && !in.time && !in.freq && !in.reset_time &&
+	if (!d.emit && !in.time && !in.pll && !in.reset_time &&
 	    !in.reset_freq)
 		return;
-	ta_actor_get(&who);
+	/* Who did it, for the items to write; drift mostly adds up quietly. */
+	if (d.emit)
+		ta_actor_get(&who);
 	now_ns = ktime_get_mono_fast_ns();
 	now_s = div_s64(now_ns, NSEC_PER_SEC);
 
 	raw_spin_lock_irqsave(&ta_state_lock, flags);
 	if (in.reset_time)
 		ta_drift_reset(&ta_time_drift);
-	if (in.reset_freq)
+	if (in.reset_freq) {
 		ta_drift_reset(&ta_freq_drift);
+		ta_drift_reset(&ta_pll_drift);
+	}
 	if (in.time && (cfg.classes & BIT(TIMEAUDIT_CLASS_DRIFT)))
 		time_fire = ta_drift_add(&ta_time_drift, now_s, in.time_ns,
 					 cfg.drift_window_s,
@@ -165,6 +170,12 @@ void ta_handle_event(const struct ta_event *ev)
 		freq_fire = ta_drift_add(&ta_freq_drift, now_s, in.freq_ppb,
 					 cfg.freq_drift_window_s,
 					 cfg.freq_drift_budget_ppb, &freq_res);
+	/* At 0 every PLL move is recorded on its own: nothing to add up. */
+	if (in.pll && cfg.pll_threshold_ppb &&
+	    (cfg.classes & BIT(TIMEAUDIT_CLASS_DRIFT)))
+		pll_fire = ta_drift_add(&ta_pll_drift, now_s, in.freq_ppb,
+					cfg.freq_drift_window_s,
+					cfg.pll_threshold_ppb, &pll_res);
 	for (item = 0; item < TA_ITEM_COUNT; item++) {
 		if (!(d.emit & BIT(item)))
 			continue;
@@ -185,14 +196,18 @@ void ta_handle_event(const struct ta_event *ev)
 		ta_count(TA_CNT_EVENTS + TIMEAUDIT_CLASS_DRIFT);
 	if (freq_fire)
 		ta_count(TA_CNT_EVENTS + TIMEAUDIT_CLASS_DRIFT);
-	if (!emit && !time_fire && !freq_fire)
+	if (pll_fire)
+		ta_count(TA_CNT_EVENTS + TIMEAUDIT_CLASS_DRIFT);
+	if (!emit && !time_fire && !freq_fire && !pll_fire)
 		return;
+	if (!d.emit)
+		ta_actor_get(&who);
 	p = ta_defer_claim(emit == BIT(TA_ITEM_DENIED) && !time_fire &&
-			   !freq_fire);
+			   !freq_fire && !pll_fire);
 	if (!p) {
 		/* Each record this event would have written is lost. */
-		for (item = hweight32(emit) + time_fire + freq_fire; item;
-		     item--)
+		for (item = hweight32(emit) + time_fire + freq_fire + pll_fire;
+		     item; item--)
 			ta_count(TA_CNT_LOST);
 		/* A step off the record is not explained: the witness tells it. */
 		if (emit & BIT(TA_ITEM_STEP))
@@ -204,6 +219,8 @@ void ta_handle_event(const struct ta_event *ev)
 	p->emit = emit;
 	p->time_drift = time_fire;
 	p->freq_drift = freq_fire;
+	p->pll_drift = pll_fire;
+	p->pll_res = pll_res;
 	p->time_res = time_res;
 	p->freq_res = freq_res;
 	p->who = who;

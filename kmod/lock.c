@@ -138,9 +138,13 @@ static int ta_lock_entry(struct kretprobe_instance *ri, struct pt_regs *regs,
 	if (!ta_config_locked())
 		return 1;
 	uregs = (const void *)regs_get_kernel_argument(regs, 0);
-	d->name = (const char __user *)(compat ?
-					TA_IA32_DELETE_MODULE_NAME(uregs) :
-					TA_DELETE_MODULE_NAME(uregs));
+#ifdef TA_IA32_SYS_DELETE_MODULE
+	if (compat) {
+		d->name = (const char __user *)TA_IA32_DELETE_MODULE_NAME(uregs);
+		return 0;
+	}
+#endif
+	d->name = (const char __user *)TA_DELETE_MODULE_NAME(uregs);
 	return 0;
 }
 NOKPROBE_SYMBOL(ta_lock_entry);

@@ -253,6 +253,19 @@ static bool ta_ntp_has(const struct ta_event *ev, enum ta_ntp v)
 	return ev->ntp_valid & BIT(v);
 }
 
+/*
+ * A frequency the caller set is judged by freq_threshold_ppb. Without
+ * ADJ_FREQUENCY only the kernel PLL moved it, answering the offsets a
+ * daemon hands it: by tens of ppm while it settles, so by its own
+ * threshold.
+ */
+u64 ta_freq_threshold(const struct ta_event *ev, const struct ta_config *cfg)
+{
+	if (ev->modes & ADJ_FREQUENCY)
+		return cfg->threshold[TIMEAUDIT_CLASS_FREQ];
+	return cfg->pll_threshold_ppb;
+}
+
 static void ta_decide_ntp(const struct ta_event *ev,
 			  const struct ta_config *cfg, struct ta_decision *out)
 {
@@ -274,7 +287,11 @@ static void ta_decide_ntp(const struct ta_event *ev,
 		ta_mark(out, cfg, TA_ITEM_OFFSET,
 			ta_crossed(ns, true, thr[TIMEAUDIT_CLASS_SLEW]));
 	}
-	/* The PLL moves freq on ADJ_OFFSET too: judge the value, not the mode. */
+	/*
+	 * The PLL moves freq on ADJ_OFFSET too: judge the value, not the
+	 * mode, against the PLL's own threshold when the caller did not
+	 * set a frequency (ta_freq_threshold()).
+	 */
 	if (ta_ntp_has(ev, TA_NTP_FREQ) &&
 	    ((m & ADJ_FREQUENCY) || ta_ntp_delta(ev, TA_NTP_FREQ))) {
 		const struct ta_ntp_val *f = &ev->ntp[TA_NTP_FREQ];
@@ -283,7 +300,7 @@ static void ta_decide_ntp(const struct ta_event *ev,
 
 		ta_mark(out, cfg, TA_ITEM_FREQ,
 			ta_crossed(ppb, m & ADJ_FREQUENCY,
-				   thr[TIMEAUDIT_CLASS_FREQ]));
+				   ta_freq_threshold(ev, cfg)));
 	}
 	if (ta_ntp_has(ev, TA_NTP_STATUS) &&
 	    ((m & ADJ_STATUS) || ta_ntp_delta(ev, TA_NTP_STATUS))) {
@@ -648,9 +665,16 @@ void ta_policy_drift_input(const struct ta_event *ev,
 	}
 	if (d->emit & BIT(TA_ITEM_FREQ))
 		in->reset_freq = true;
+	/*
+	 * Every small frequency change adds to the PLL window, judged by
+	 * pll_threshold_ppb; those the caller set also to the frequency
+	 * window, judged by freq_drift_budget_ppb. No walk, by the PLL or
+	 * by hand or both, gets further than either unrecorded.
+	 */
 	if (quiet & BIT(TA_ITEM_FREQ)) {
-		in->freq = true;
+		in->pll = true;
 		in->freq_ppb = ta_freq_to_ppb(ev->ntp[TA_NTP_FREQ].new) -
 			       ta_freq_to_ppb(ev->ntp[TA_NTP_FREQ].old);
+		in->freq = ev->modes & ADJ_FREQUENCY;
 	}
 }

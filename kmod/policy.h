@@ -118,6 +118,7 @@ struct ta_config {
 	u64 drift_budget_ns;
 	u64 freq_drift_window_s;
 	u64 freq_drift_budget_ppb;
+	u64 pll_threshold_ppb;			/* the kernel PLL's moves */
 	u64 rate_limit;				/* records/s, 0: none */
 	u64 ratelimit_exempt_ns;		/* steps never held back */
 	u32 status_mask;
@@ -142,6 +143,7 @@ struct ta_config {
 	.drift_budget_ns = TIMEAUDIT_DEF_DRIFT_BUDGET_NS, \
 	.freq_drift_window_s = TIMEAUDIT_DEF_FDRIFT_WINDOW_S, \
 	.freq_drift_budget_ppb = TIMEAUDIT_DEF_FDRIFT_BUDGET_PPB, \
+	.pll_threshold_ppb = TIMEAUDIT_DEF_PLL_PPB, \
 	.rate_limit = TIMEAUDIT_DEF_RATE, \
 	.ratelimit_exempt_ns = TIMEAUDIT_DEF_RATE_EXEMPT_NS, \
 	.status_mask = TIMEAUDIT_DEF_STATUS_MASK, \
@@ -199,7 +201,7 @@ const char *ta_rate_unit(enum timeaudit_class class);
 
 /* What an event adds to the drift windows, from the policy's decision. */
 struct ta_drift_input {
-	bool time, freq;		/* something to add */
+	bool time, freq, pll;		/* something to add */
 	bool reset_time, reset_freq;	/* recorded on its own: start over */
 	s64 time_ns, freq_ppb;
 };
@@ -211,6 +213,7 @@ void ta_policy_drift_input(const struct ta_event *ev,
 enum timeaudit_class ta_item_class(enum ta_item item);
 void ta_policy_decide(const struct ta_event *ev, const struct ta_config *cfg,
 		      struct ta_decision *out);
+u64 ta_freq_threshold(const struct ta_event *ev, const struct ta_config *cfg);
 
 /* Unit conversions from the kernel's raw NTP values. */
 s64 ta_freq_to_ppb(s64 raw);

@@ -95,8 +95,19 @@ static const struct ntp_case ntp_cases[] = {
 	{ "freq +9.999ppm", ADJ_FREQUENCY, TA_NTP_FREQ, 0, PPB(9999), 0 },
 	{ "freq -10ppm", ADJ_FREQUENCY, TA_NTP_FREQ, PPB(5000), PPB(-5000),
 	  BIT(TA_ITEM_FREQ) },
-	{ "freq moved by the PLL", ADJ_OFFSET, TA_NTP_FREQ, 0, PPB(20000),
-	  BIT(TA_ITEM_FREQ) },
+	/* The kernel PLL's own moves: pll_threshold_ppb (50 ppm). */
+	{ "freq moved by the PLL 50ppm", ADJ_OFFSET, TA_NTP_FREQ, 0,
+	  PPB(50000), BIT(TA_ITEM_FREQ) },
+	{ "freq moved by the PLL -50ppm", ADJ_OFFSET | ADJ_STATUS, TA_NTP_FREQ,
+	  PPB(20000), PPB(-30000), BIT(TA_ITEM_FREQ) },
+	{ "freq moved by the PLL 49.999ppm", ADJ_OFFSET, TA_NTP_FREQ, 0,
+	  PPB(49999), 0 },
+	{ "freq moved by the PLL 20ppm", ADJ_OFFSET, TA_NTP_FREQ, 0,
+	  PPB(20000), 0 },
+	{ "freq set 20ppm with an offset", ADJ_OFFSET | ADJ_FREQUENCY,
+	  TA_NTP_FREQ, 0, PPB(20000), BIT(TA_ITEM_FREQ) },
+	{ "freq PLL to its limits", ADJ_OFFSET, TA_NTP_FREQ, PPB(-500000),
+	  PPB(500000), BIT(TA_ITEM_FREQ) },
 	{ "freq extremes", ADJ_FREQUENCY, TA_NTP_FREQ, PPB(-500000),
 	  PPB(500000), BIT(TA_ITEM_FREQ) },
 	{ "tick +1us", ADJ_TICK, TA_NTP_TICK, 10000, 10001, BIT(TA_ITEM_TICK) },
@@ -704,7 +715,79 @@ static void ta_test_drift_input(struct kunit *test)
 	ta_policy_decide(&ev, &ta_defaults, &d);
 	ta_policy_drift_input(&ev, &d, &in);
 	KUNIT_EXPECT_TRUE(test, in.freq);
+	KUNIT_EXPECT_TRUE(test, in.pll);
 	KUNIT_EXPECT_EQ(test, in.freq_ppb, 500LL);
+
+	/* A PLL move under its threshold adds to the PLL window only. */
+	ev.modes = ADJ_OFFSET | ADJ_STATUS;
+	ev.ntp[TA_NTP_FREQ].new = PPB(45000);
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	ta_policy_drift_input(&ev, &d, &in);
+	KUNIT_EXPECT_EQ(test, d.emit, 0U);
+	KUNIT_EXPECT_FALSE(test, in.freq);
+	KUNIT_EXPECT_TRUE(test, in.pll);
+	KUNIT_EXPECT_FALSE(test, in.reset_freq);
+	KUNIT_EXPECT_EQ(test, in.freq_ppb, 30000LL);
+
+	/* One recorded on its own starts both windows over. */
+	ev.ntp[TA_NTP_FREQ].new = PPB(-40000);
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	ta_policy_drift_input(&ev, &d, &in);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_FREQ));
+	KUNIT_EXPECT_FALSE(test, in.pll);
+	KUNIT_EXPECT_TRUE(test, in.reset_freq);
+	KUNIT_EXPECT_EQ(test, ta_freq_threshold(&ev, &ta_defaults),
+			TIMEAUDIT_DEF_PLL_PPB);
+	ev.modes |= ADJ_FREQUENCY;
+	KUNIT_EXPECT_EQ(test, ta_freq_threshold(&ev, &ta_defaults),
+			TIMEAUDIT_DEF_FREQ_PPB);
+}
+
+/*
+ * A walk of the PLL's frequency in moves under pll_threshold_ppb, the
+ * attacker's way past it: recorded once their net reaches it.
+ */
+static void ta_test_pll_walk(struct kunit *test)
+{
+	struct ta_config *cfg = kunit_kmalloc(test, sizeof(*cfg), GFP_KERNEL);
+	struct ta_drift *pll = kunit_kzalloc(test, sizeof(*pll), GFP_KERNEL);
+	struct ta_drift_result r;
+	struct ta_drift_input in;
+	struct ta_decision d;
+	struct ta_event ev = {
+		.path = TA_PATH_ADJTIMEX, .modes = ADJ_OFFSET,
+		.ntp_valid = BIT(TA_NTP_FREQ),
+	};
+	int fired = 0, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, cfg);
+	KUNIT_ASSERT_NOT_NULL(test, pll);
+	*cfg = ta_defaults;
+	for (i = 0; i < 10; i++) {
+		ev.ntp[TA_NTP_FREQ].old = PPB(i * 20000);
+		ev.ntp[TA_NTP_FREQ].new = PPB((i + 1) * 20000);
+		ta_policy_decide(&ev, cfg, &d);
+		KUNIT_EXPECT_EQ(test, d.emit, 0U);
+		ta_policy_drift_input(&ev, &d, &in);
+		KUNIT_ASSERT_TRUE(test, in.pll);
+		if (ta_drift_add(pll, 1000 + i, in.freq_ppb,
+				 cfg->freq_drift_window_s,
+				 cfg->pll_threshold_ppb, &r)) {
+			fired++;
+			/* 20, 40, 60: the first record at 60 ppm net */
+			if (fired == 1)
+				KUNIT_EXPECT_EQ(test, r.net, 60000LL);
+		}
+	}
+	/* At 60 ppm net, then at 120: 240 is past the 10th move (200). */
+	KUNIT_EXPECT_EQ(test, fired, 2);
+
+	/* At 0 every PLL move is recorded. */
+	cfg->pll_threshold_ppb = 0;
+	ev.ntp[TA_NTP_FREQ].old = 0;
+	ev.ntp[TA_NTP_FREQ].new = PPB(1);
+	ta_policy_decide(&ev, cfg, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_FREQ));
 }
 
 
@@ -1098,6 +1181,7 @@ static struct kunit_case ta_policy_cases[] = {
 	KUNIT_CASE(ta_test_phc),
 	KUNIT_CASE(ta_test_aux),
 	KUNIT_CASE(ta_test_drift_input),
+	KUNIT_CASE(ta_test_pll_walk),
 	KUNIT_CASE(ta_test_step),
 	KUNIT_CASE(ta_test_class_off),
 	KUNIT_CASE(ta_test_ntp),

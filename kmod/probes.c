@@ -102,7 +102,8 @@ static int ta_adjtimex_entry(struct kretprobe_instance *ri,
 		if (!d->slot)
 			atomic64_inc(&ta_inflight_misses);
 	}
-	d->real_before = ktime_get_real_ns();
+	/* The time before is only shown in a step's record. */
+	d->real_before = d->effects & TA_ADJ_STEP ? ktime_get_real_ns() : 0;
 	d->txc = txc;
 	return 0;
 }

@@ -20,7 +20,6 @@
 #include <linux/timex.h>
 #include <asm/syscall.h>
 #include <asm/unistd.h>
-#include <asm/unistd_32_ia32.h>
 
 #include "compat.h"
 
@@ -85,16 +84,18 @@ static const struct {
 	{ __NR_clock_adjtime, false, "clock_adjtime" },
 	/* RTC_SET_TIME on /dev/rtcN (hwclock --systohc) */
 	{ __NR_ioctl, false, "ioctl" },
-	{ __NR_ia32_stime, true, "stime" },
-	{ __NR_ia32_settimeofday, true, "settimeofday" },
-	{ __NR_ia32_adjtimex, true, "adjtimex" },
-	{ __NR_ia32_clock_settime, true, "clock_settime" },
-	{ __NR_ia32_clock_adjtime, true, "clock_adjtime" },
-	{ __NR_ia32_clock_settime64, true, "clock_settime64" },
-	{ __NR_ia32_clock_adjtime64, true, "clock_adjtime64" },
-	{ __NR_ia32_ioctl, true, "ioctl" },
+#ifdef TA_NR32_STIME
+	{ TA_NR32_STIME, true, "stime" },
+#endif
+	{ TA_NR32_SETTIMEOFDAY, true, "settimeofday" },
+	{ TA_NR32_ADJTIMEX, true, "adjtimex" },
+	{ TA_NR32_CLOCK_SETTIME, true, "clock_settime" },
+	{ TA_NR32_CLOCK_ADJTIME, true, "clock_adjtime" },
+	{ TA_NR32_CLOCK_SETTIME64, true, "clock_settime64" },
+	{ TA_NR32_CLOCK_ADJTIME64, true, "clock_adjtime64" },
+	{ TA_NR32_IOCTL, true, "ioctl" },
 	{ __NR_delete_module, false, "delete_module" },
-	{ __NR_ia32_delete_module, true, "delete_module" },
+	{ TA_NR32_DELETE_MODULE, true, "delete_module" },
 };
 
 static const char *ta_syscall_name(bool compat, int nr)
@@ -308,9 +309,10 @@ static void ta_log_ntp_values(struct audit_buffer *ab, enum ta_item item,
 		ta_format_ppm(b, sizeof(b), new_ppb);
 		ta_format_ppm(c, sizeof(c), new_ppb - old_ppb);
 		audit_log_format(ab,
-				 "op=freq old=%lld new=%lld old_ppm=%s new_ppm=%s delta_ppm=%s threshold_ppb=%llu class=freq",
+				 "op=freq old=%lld new=%lld old_ppm=%s new_ppm=%s delta_ppm=%s threshold_ppb=%llu%s class=freq",
 				 v->old, v->new, a, b, c,
-				 thr[TIMEAUDIT_CLASS_FREQ]);
+				 ta_freq_threshold(ev, cfg),
+				 ev->modes & ADJ_FREQUENCY ? "" : " source=pll");
 		break;
 	case TA_ITEM_STATUS:
 		v = &ev->ntp[TA_NTP_STATUS];
@@ -643,10 +645,11 @@ void ta_record_event(const struct ta_event *ev, u32 emit,
 
 /*
  * Small changes that added up: the net over the window, as a step of the
- * clock (TIME_INJOFFSET) or a change of frequency (TIME_ADJNTPVAL).
+ * clock (TIME_INJOFFSET) or a change of frequency (TIME_ADJNTPVAL); the
+ * PLL window's record says source=pll.
  */
 void ta_record_drift(const struct ta_event *ev,
-		     const struct ta_drift_result *res, bool freq,
+		     const struct ta_drift_result *res, enum ta_drift_kind kind,
 		     const struct ta_actor *who, const struct ta_config *cfg)
 {
 	struct timespec64 d = ns_to_timespec64(res->net);
@@ -654,22 +657,24 @@ void ta_record_drift(const struct ta_event *ev,
 	struct audit_buffer *ab;
 	s64 now_ppb;
 
-	ab = ta_start(freq ? AUDIT_TIME_ADJNTPVAL : AUDIT_TIME_INJOFFSET,
-		      GFP_KERNEL);
+	ab = ta_start(kind == TA_DRIFT_TIME ? AUDIT_TIME_INJOFFSET :
+		      AUDIT_TIME_ADJNTPVAL, GFP_KERNEL);
 	if (!ab)
 		return;
-	if (freq) {
+	if (kind != TA_DRIFT_TIME) {
 		now_ppb = ta_freq_to_ppb(ev->ntp[TA_NTP_FREQ].new);
 		ta_format_ppm(a, sizeof(a), now_ppb - res->net);
 		ta_format_ppm(b, sizeof(b), now_ppb);
 		ta_format_ppm(c, sizeof(c), res->net);
 		audit_log_format(ab,
-				 "op=freq old=%lld new=%lld old_ppm=%s new_ppm=%s delta_ppm=%s events=%u window_s=%llu budget_ppb=%llu class=drift via=%s",
+				 "op=freq old=%lld new=%lld old_ppm=%s new_ppm=%s delta_ppm=%s events=%u window_s=%llu budget_ppb=%llu%s class=drift via=%s",
 				 ta_sub_sat(ev->ntp[TA_NTP_FREQ].new,
 					    ta_mul_sat(res->net, 1LL << 32)),
 				 ev->ntp[TA_NTP_FREQ].new, a, b, c, res->count,
 				 cfg->freq_drift_window_s,
+				 kind == TA_DRIFT_PLL ? cfg->pll_threshold_ppb :
 				 cfg->freq_drift_budget_ppb,
+				 kind == TA_DRIFT_PLL ? " source=pll" : "",
 				 ta_path_names[ev->path]);
 	} else {
 		audit_log_format(ab,
@@ -788,12 +793,13 @@ void ta_record_load(const struct ta_config *cfg)
 				 cfg->threshold[thr[i].class]);
 	ta_format_classes(classes, sizeof(classes), cfg->classes);
 	audit_log_format(ab,
-			 " %s=0x%04x %s=%llu %s=%llu %s=%llu %s=%llu %s=%llu %s=%llu %s=%s %s=%d",
+			 " %s=0x%04x %s=%llu %s=%llu %s=%llu %s=%llu %s=%llu %s=%llu %s=%llu %s=%s %s=%d",
 			 TIMEAUDIT_PARAM_STATUS, cfg->status_mask,
 			 TIMEAUDIT_PARAM_DRIFT_WINDOW, cfg->drift_window_s,
 			 TIMEAUDIT_PARAM_DRIFT_BUDGET, cfg->drift_budget_ns,
 			 TIMEAUDIT_PARAM_FDRIFT_WINDOW, cfg->freq_drift_window_s,
 			 TIMEAUDIT_PARAM_FDRIFT_BUDGET, cfg->freq_drift_budget_ppb,
+			 TIMEAUDIT_PARAM_PLL, cfg->pll_threshold_ppb,
 			 TIMEAUDIT_PARAM_RATE, cfg->rate_limit,
 			 TIMEAUDIT_PARAM_RATE_EXEMPT, cfg->ratelimit_exempt_ns,
 			 TIMEAUDIT_PARAM_CLASSES, classes,
@@ -816,7 +822,7 @@ void ta_record_unload(const struct ta_unload *u, const struct ta_config *cfg,
 			 "op=%s module=%s version=%s locked=%d forced=%d suppressed=%llu",
 			 TIMEAUDIT_OP_UNLOAD, TIMEAUDIT_NAME, TIMEAUDIT_VERSION,
 			 u->locked, u->forced, u->suppressed);
-	/* A user task in delete_module(), x86-64 or i386: name the entry. */
+	/* A user task in delete_module(), native or 32-bit: name the entry. */
 	nr = syscall_get_nr(current, task_pt_regs(current));
 	name = ta_syscall_name(in_compat_syscall(), nr);
 	if (name)

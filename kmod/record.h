@@ -44,8 +44,15 @@ struct ta_summary {
 
 void ta_record_event(const struct ta_event *ev, u32 emit,
 		     const struct ta_actor *who, const struct ta_config *cfg);
+/* The drift windows: small steps and slews, small frequency changes. */
+enum ta_drift_kind {
+	TA_DRIFT_TIME,	/* drift_budget_ns */
+	TA_DRIFT_FREQ,	/* the caller's: freq_drift_budget_ppb */
+	TA_DRIFT_PLL,	/* all, the kernel PLL's too: pll_threshold_ppb */
+};
+
 void ta_record_drift(const struct ta_event *ev,
-		     const struct ta_drift_result *res, bool freq,
+		     const struct ta_drift_result *res, enum ta_drift_kind kind,
 		     const struct ta_actor *who, const struct ta_config *cfg);
 int ta_record_summary(const struct ta_summary *sum,
 		      const struct ta_config *cfg);

@@ -9,7 +9,7 @@
 # Writes bench/RESULTS.md and bench/records.png; prints a summary.
 #     Trace 3 is a real chronyd, for BENCH_MINUTES real minutes each time.
 # env: BENCH_HOURS (24), BENCH_MINUTES (6), BENCH_ROUNDS (5),
-#      BENCH_CALLS (1000), BENCH_ACCEL
+#      BENCH_CALLS (1000), BENCH_ACCEL, BENCH_PHASES ("volume cost")
 set -eu
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -22,6 +22,10 @@ scripts/extract-ksrc.sh build/ksrc
 make -s -C "/usr/src/linux-headers-$kver" M="$PWD" modules
 make -s -C userspace
 make -s -C selftests KSRC="$PWD/build/ksrc" OUT="$PWD/$B-tests"
+# The floors: empty probes on the same paths (selftests/bench/floor).
+rm -rf $B-floor && cp -r selftests/bench/floor $B-floor
+make -s -C "/usr/src/linux-headers-$kver" M="$PWD/$B-floor" modules
+cp $B-floor/ta_floor.ko $B-tests/bench/
 TA_INSTALL=0 selftests/vm/mkinitramfs.sh $B-initrd.gz kmod/timeaudit.ko \
 	userspace/timeauditctl $B-tests
 
@@ -30,23 +34,31 @@ TA_INSTALL=0 selftests/vm/mkinitramfs.sh $B-initrd.gz kmod/timeaudit.ko \
 accel="tcg,thread=single"
 [ "${BENCH_ACCEL:-}" ] && accel=$BENCH_ACCEL
 
+# BENCH_PHASES: which VMs to boot (default "volume cost").
+phases=${BENCH_PHASES:-volume cost}
+for v in $phases; do
+case $v in
+volume)
 echo "bench: volume VM ($accel)"
 TA_ACCEL=$accel TA_MEM=2048 TA_SMP=1 selftests/vm/run.sh "/boot/vmlinuz-$kver" \
 	$B-initrd.gz $B-volume $((900 + 150 * minutes)) \
 	"timeaudit.mode=bench timeaudit.bench=volume timeaudit.hours=$hours timeaudit.minutes=$minutes" \
-	>$B-volume.verdict || true
+	>$B-volume.verdict || true ;;
+cost)
 echo "bench: cost VM (TCG, -icount shift=0 -smp 1)"
 TA_ACCEL="tcg,thread=single" TA_SMP=1 TA_QEMU_EXTRA="-icount shift=0" \
 	selftests/vm/run.sh "/boot/vmlinuz-$kver" $B-initrd.gz $B-cost 1200 \
 	"timeaudit.mode=bench timeaudit.bench=cost timeaudit.rounds=$rounds timeaudit.calls=$ncalls" \
-	>$B-cost.verdict || true
-for v in volume cost; do
+	>$B-cost.verdict || true ;;
+esac
+done
+for v in $phases; do
 	if ! grep -q '^ok - vm: guest reached' $B-$v.verdict; then
 		echo "bench: $v VM failed:" >&2; cat $B-$v.verdict >&2; exit 1
 	fi
 done
 
-grep -h '^BENCH ' $B-volume/results.log.clean $B-cost/results.log.clean \
+for v in $phases; do grep -h '^BENCH ' $B-$v/results.log.clean; done \
 	>$B/raw.txt
 size kmod/timeaudit.ko | tail -n 1 >$B/size.txt
 for s in ta_adjtimex_data ta_ntp_core_data ta_step_data ta_tz_data \
@@ -63,6 +75,7 @@ END { for (i = 0; i < H; i++) {
 	n = split("stock1 ta1 stock2 ta2", r, " ")
 	for (k = 1; k <= n; k++) { x = v[r[k], i] + 0; printf " %s", (x > 0 ? x : 0.5) }
 	print "" } }' $B/raw.txt >$B/hours.dat
+case $phases in *volume*)
 gnuplot <<GP
 set terminal pngcairo size 900,520 font ",10"
 set output "bench/records.png"
@@ -80,9 +93,14 @@ plot "$B/hours.dat" u 1:2 w linespoints lw 2 t "stock rules, trace 1 (ntpd, adjt
      "" u 1:3 w linespoints lw 2 pt 7 t "timeaudit, trace 1", \
      "" u 1:5 w linespoints lw 2 pt 5 t "timeaudit, trace 2"
 GP
+;;
+esac
 
+# A partial run (BENCH_PHASES) keeps the full run's report.
+report=bench/RESULTS.md
+[ "$phases" = "volume cost" ] || report=bench/RESULTS-$(echo $phases | tr ' ' -).md
 python3 scripts/bench-report.py $B "$hours" "$rounds" "$ncalls" "$accel" \
 	"$maxactive" "$(qemu-system-x86_64 --version | head -n 1)" "$minutes" \
-	>bench/RESULTS.md
-sed -n '/^## Summary/,/^## /p' bench/RESULTS.md | sed '$d'
-echo "bench: wrote bench/RESULTS.md and bench/records.png"
+	>"$report"
+sed -n '/^## Summary/,/^## /p' "$report" | sed '$d'
+echo "bench: wrote $report"

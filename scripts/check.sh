@@ -58,7 +58,8 @@ stage module-build-W1 build_module
 # is comparing kernel versions, so it may use LINUX_VERSION_CODE.
 checkpatch() {
 	rc=0
-	for f in kmod/*.c kmod/*.h uapi/linux/timeaudit.h; do
+	for f in kmod/*.c kmod/*.h uapi/linux/timeaudit.h \
+		 selftests/bench/floor/ta_floor.c; do
 		case $f in *.mod.c) continue ;; esac
 		ign=
 		[ "$f" = kmod/compat.h ] &&
@@ -75,6 +76,10 @@ sparse() {
 	! grep -Eq '(warning|error):' "$res/sparse.out"
 }
 stage sparse-C2 sparse
+# The same two for arm64, cross, against Debian's arm64 headers of the
+# same ABI (fetched once into the cache): ~30 s cold, seconds warm.
+stage arm64-build-W1 scripts/arm64-build.sh W=1
+stage arm64-sparse-C2 scripts/arm64-build.sh C=2
 stage userspace-build make -C userspace
 tap_stage userspace-tests make -s -C userspace test
 stage userspace-cppcheck make -C userspace lint

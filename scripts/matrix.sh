@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # make check-matrix: build and test timeaudit on newer Debian kernels.
 #
-# For each release (default: bullseye trixie sid experimental) this builds the module inside a
+# For each release (default: bullseye trixie sid experimental arm64) this builds the module inside a
 # debootstrap chroot of that release, with its own gcc against its own
 # linux-headers-amd64, takes that release's kernel image from its own
 # linux-image package, and boots it in qemu with the full selftest suite.
@@ -24,15 +24,19 @@
 # is a copy of the cached sid chroot (or a new sid) with experimental in
 # its apt sources and the kernel packages taken from there.
 #
+# "arm64" is no release: Debian 12's arm64 kernel, the module and the
+# selftests cross-built, under qemu-system-aarch64 (scripts/vm-arm64.sh;
+# about 7 min warm, so here and not in make check).
+#
 # usage: scripts/matrix.sh [RELEASE...]   (any Debian suite, e.g. bookworm,
-#                                          or experimental)
+#                                          or experimental, or arm64)
 set -u
 cd "$(dirname "$0")/.." || exit 1
 top=$(pwd)
 cache=${TA_CACHE:-/var/cache/timeaudit}
 out=$top/build/matrix
 ksrc=${KSRC:-$out/ksrc}
-releases=${*:-bullseye trixie sid experimental}
+releases=${*:-bullseye trixie sid experimental arm64}
 tmo=${TA_CHROOT_TIMEOUT:-900}
 # What kbuild needs besides the compiler (the headers pull in the gcc
 # the kernel was built with); perl for W=1's kernel-doc.
@@ -339,6 +343,20 @@ for rel in $releases; do
 	dir=$cache/chroot-$rel
 	res=$out/$rel
 	mkdir -p "$cache"
+
+	if [ "$rel" = arm64 ]; then
+		s=$(date +%s)
+		# shellcheck disable=SC2086 # one name per word
+		scripts/vm-arm64.sh ${TA_MATRIX_TESTS:-} >"$res/vm.tap" \
+			2>"$res/vm-arm64.log"
+		rc=$?
+		t_vm=$(($(date +%s) - s))
+		sed -e "s/^\(not \)\{0,1\}ok - /&arm64: /" "$res/vm.tap"
+		[ $rc = 0 ] || tail -n 20 "$res/vm-arm64.log" | sed 's/^/# /'
+		tap "arm64: scripts/vm-arm64.sh" $rc "$t_vm s"
+		echo "# timing: arm64 6.1 (cross-built): fetch, builds and VM $t_vm s"
+		continue
+	fi
 
 	s=$(date +%s)
 	cached=cached

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # DKMS: dkms add, dkms build -k KVER against the installed headers, the
-# built module, the exclusions (older kernel, other architecture), dkms
+# built module, the exclusions (older kernel, other architecture), the
+# aarch64 build (cross, Debian's arm64 headers), dkms
 # remove --all (scripts/check-version.sh compares PACKAGE_VERSION). Uses
 # its own DKMS and source trees under build/dkms-test, so a real DKMS
 # install of timeaudit on this machine is left alone; a leftover of an
@@ -84,9 +85,26 @@ dk build timeaudit/"$version" -k 5.9.0-5-amd64 \
 	--kernelsourcedir "/usr/src/linux-headers-$kver"
 [ $? = 77 ]
 ok $? "dkms build for a 5.9 kernel: excluded (exit 77)"
-dk build timeaudit/"$version" -k "$kver" -a aarch64
+dk build timeaudit/"$version" -k "$kver" -a ppc64le
 [ $? = 77 ]
-ok $? "dkms build for aarch64: excluded (exit 77)"
+ok $? "dkms build for ppc64le: excluded (exit 77)"
+
+# aarch64 is built: cross, against Debian's arm64 headers of the same
+# ABI (scripts/arm64-build.sh), whose Makefile takes the cross compiler
+# from the DEB_* variables a Debian cross build sets.
+akdir=$(scripts/arm64-build.sh --kdir)
+akver=${akdir##*/linux-headers-}
+(
+	export DEB_BUILD_ARCH=amd64 DEB_HOST_ARCH=arm64 \
+		DEB_HOST_GNU_TYPE=aarch64-linux-gnu
+	dk build timeaudit/"$version" -k "$akver" -a aarch64 \
+		--kernelsourcedir "$akdir"
+)
+ok $? "dkms build -k $akver -a aarch64 (cross)"
+abuilt=$w/tree/timeaudit/$version/$akver/aarch64/module/timeaudit.ko
+[ "$(modinfo -F vermagic "$abuilt" 2>/dev/null)" = \
+	"$akver SMP mod_unload modversions aarch64" ]
+ok $? "it is an aarch64 module for $akver (modinfo vermagic)"
 
 dk remove timeaudit/"$version" --all
 ok $? "dkms remove --all"

@@ -98,7 +98,7 @@ mkdir -p "$fake/parameters"
 for p in step_threshold_ns slew_threshold_ns freq_threshold_ppb \
 	 tick_threshold_us tai_threshold_s rtc_threshold_ns status_mask \
 	 drift_window_s drift_budget_ns freq_drift_window_s \
-	 freq_drift_budget_ppb rate_limit ratelimit_exempt_ns \
+	 freq_drift_budget_ppb pll_threshold_ppb rate_limit ratelimit_exempt_ns \
 	 witness_interval_ms heartbeat_s classes key locked; do
 	echo x >"$fake/parameters/$p"
 done

@@ -42,15 +42,16 @@ static const char *const params[] = {
 	TIMEAUDIT_PARAM_RTC, TIMEAUDIT_PARAM_DRIFT_WINDOW,
 	TIMEAUDIT_PARAM_DRIFT_BUDGET, TIMEAUDIT_PARAM_FDRIFT_WINDOW,
 	TIMEAUDIT_PARAM_FDRIFT_BUDGET, TIMEAUDIT_PARAM_RATE,
+	TIMEAUDIT_PARAM_PLL,
 };
 
 #define LOCKED_IDX	8	/* params[LOCKED_IDX] is "locked" */
 
 /* Canonical defaults, in the order of params[]. */
-static const char *const defaults[] = {
+static const char *const defaults[ARRAY_SIZE(params)] = {
 	"1000000", "128000000", "10000", "1", "1", "0x0030", ALL_CLASSES,
 	TIMEAUDIT_DEF_KEY, "0", "1000000000", "600", "100000000", "21600",
-	"5000", "20",
+	"5000", "20", "50000",
 };
 
 static const char *ko(void)
@@ -174,7 +175,7 @@ struct bad {
 	int err;		/* expected errno of the write */
 };
 
-static struct bad bad[256];
+static struct bad bad[320];
 static size_t nbad;
 
 static void add_bad(const char *param, const char *val, int err)
@@ -202,6 +203,7 @@ static void build_bad_table(void)
 		{ TIMEAUDIT_PARAM_STEP, TIMEAUDIT_MAX_STEP_NS },
 		{ TIMEAUDIT_PARAM_SLEW, TIMEAUDIT_MAX_SLEW_NS },
 		{ TIMEAUDIT_PARAM_FREQ, TIMEAUDIT_MAX_FREQ_PPB },
+		{ TIMEAUDIT_PARAM_PLL, TIMEAUDIT_MAX_PLL_PPB },
 		{ TIMEAUDIT_PARAM_TICK, TIMEAUDIT_MAX_TICK_US },
 		{ TIMEAUDIT_PARAM_TAI, TIMEAUDIT_MAX_TAI_S },
 		{ TIMEAUDIT_PARAM_RTC, TIMEAUDIT_MAX_RTC_NS },
@@ -387,6 +389,7 @@ static const struct good good[] = {
 	{ TIMEAUDIT_PARAM_FDRIFT_WINDOW, "604800", "604800" },
 	{ TIMEAUDIT_PARAM_FDRIFT_BUDGET, "1", "1" },
 	{ TIMEAUDIT_PARAM_RATE, "0", "0" },
+	{ TIMEAUDIT_PARAM_PLL, "0", "0" },
 };
 
 /* echo VAL > the parameter, as /bin/sh with a login uid; returns its pid. */
@@ -680,9 +683,9 @@ static pid_t probe_as(int nocap, const char *const *vals,
 
 static void test_permissions(void)
 {
-	static const char *const newvals[] = {
+	static const char *const newvals[ARRAY_SIZE(params)] = {
 		"5000", "5000", "5000", "5", "5", "0x1", "step", "evil", "1",
-		"5", "5", "5", "5", "5", "5",
+		"5", "5", "5", "5", "5", "5", "5",
 	};
 	const char *nocap[ARRAY_SIZE(params)] = { NULL };
 	const char *needles[] = { NULL, "res=0", NULL };

@@ -252,7 +252,7 @@ int main(void)
 			 strstr(out, "\"key\":\"" TIMEAUDIT_DEF_KEY "\"") &&
 			 strstr(out, "\"classes\":[\"step\",\"slew\",\"freq\",\"tick\",\"status\",\"tai\",\"denied\",\"drift\",\"rtc\",\"tz\",\"ptp\",\"aux\"]") &&
 			 strstr(out, unavail_json) &&
-			 strstr(out, "\"thresholds\":{\"step_ns\":1000000,\"slew_ns\":128000000,\"freq_ppb\":10000,\"tick_us\":1,\"tai_s\":1,") &&
+			 strstr(out, "\"thresholds\":{\"step_ns\":1000000,\"slew_ns\":128000000,\"freq_ppb\":10000,\"pll_ppb\":50000,\"tick_us\":1,\"tai_s\":1,") &&
 			 strstr(out, "\"rtc_ns\":1000000000") &&
 			 strstr(out, "\"drift_window_s\":600") &&
 			 strstr(out, "\"drift_budget_ns\":100000000") &&

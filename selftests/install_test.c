@@ -66,6 +66,7 @@ static const struct {
 	  "7200" },
 	{ "freq_drift_budget", TIMEAUDIT_PARAM_FDRIFT_BUDGET, "3ppm", "3000",
 	  "3000" },
+	{ "pll", TIMEAUDIT_PARAM_PLL, "70ppm", "70000", "70000" },
 	{ "rate", TIMEAUDIT_PARAM_RATE, "50/s", "50", "50" },
 	{ "classes", TIMEAUDIT_PARAM_CLASSES, "step,freq,denied",
 	  "step,freq,denied", "step,freq,denied" },

@@ -16,7 +16,7 @@
 static const char *probes[] = {
 	"do_adjtimex", "ntp core", "do_settimeofday64",
 	"timekeeping_warp_clock", "security_settime64",
-	"__x64_sys_delete_module", "do_sys_settimeofday64", "rtc_read_time",
+	TA_SYS_DELETE_MODULE, "do_sys_settimeofday64", "rtc_read_time",
 	"rtc_set_time", "pc_clock_settime", "pc_clock_adjtime", NULL,
 };
 

@@ -7,9 +7,11 @@
  */
 #define _GNU_SOURCE
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/timex.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kselftest.h"
@@ -210,13 +212,112 @@ static void test_slew(void)
 	adj(ADJ_STATUS, &tx);
 }
 
+/* The frequency now, in ppb. */
+static long long freq_ppb(void)
+{
+	struct timex tx = { 0 };
+
+	adjtimex(&tx);
+	return (long long)tx.freq * 1000 / 65536;
+}
+
+/*
+ * Hand the kernel PLL an offset of @ns in the next second, as ntpd and
+ * systemd-timesyncd do at each poll: with time constant 0 it moves the
+ * frequency by @ns * 1 s / 256 on its own. Returns the move, in ppb.
+ */
+static long long pll_offset(long ns)
+{
+	struct timex tx = { .offset = ns };
+	struct timespec now;
+	long long f0 = freq_ppb();
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	usleep((1000000000L - now.tv_nsec) / 1000 + 20000);
+	adj(ADJ_OFFSET | ADJ_NANO, &tx);
+	return freq_ppb() - f0;
+}
+
+/* Count this process's PLL drift records after @mark. */
+static int pll_drift_recs(long mark)
+{
+	char pid[32];
+	const char *needles[] = { pid, "op=freq ", " source=pll ",
+				  " class=drift ", NULL };
+
+	snprintf(pid, sizeof(pid), " pid=%d ", getpid());
+	return ta_search(mark, "TIME_ADJNTPVAL", needles, rec, sizeof(rec));
+}
+
+/*
+ * The kernel PLL's own frequency moves (ADJ_OFFSET, no ADJ_FREQUENCY)
+ * are judged by pll_threshold_ppb (50 ppm), alone and as a walk.
+ */
+static void test_pll(void)
+{
+	unsigned long long sup0, ev0;
+	struct timex tx = { .constant = 0 };
+	long long d, net = 0;
+	long st, mark;
+	int fired = 0, i;
+
+	set_freq(0);
+	st = get_status() & ~(STA_INS | STA_DEL | STA_FREQHOLD);
+	tx.status = st | STA_PLL;
+	adj(ADJ_STATUS | ADJ_TIMECONST | ADJ_NANO, &tx);
+	pll_offset(0);				/* the PLL's clock starts */
+
+	mark = ta_log_mark();
+	d = pll_offset(20000000);
+	ksft_test_result(llabs(d) >= 51000 && ntp_recs(mark, "freq") == 1 &&
+			 has("threshold_ppb", "50000") &&
+			 strstr(rec, " source=pll ") && has("modes", "0x2001"),
+			 "PLL moved freq by %lld ppb on a 20 ms offset: one record, source=pll, threshold 50 ppm\n",
+			 d);
+
+	mark = ta_log_mark_synced();	/* after the record above */
+	ev0 = ta_counter("events_freq");
+	sup0 = ta_counter(TIMEAUDIT_CNT_SUPPRESSED);
+	d = pll_offset(4000000);
+	net = d;
+	/* 15.6 ppm: above freq_threshold_ppb, which no longer applies */
+	ksft_test_result(llabs(d) >= 11000 && llabs(d) < 49000 &&
+			 ntp_recs(mark, "freq") == 0 &&
+			 ta_counter("events_freq") - ev0 == 1 &&
+			 ta_counter(TIMEAUDIT_CNT_SUPPRESSED) - sup0 >= 1,
+			 "PLL moved freq by %lld ppb: counted, no record\n", d);
+
+	/* The walk: moves under 50 ppm each, recorded once their net is. */
+	for (i = 0; i < 6 && !fired; i++) {
+		mark = ta_log_mark();
+		d = pll_offset(4000000);
+		net += d;
+		fired = pll_drift_recs(mark);
+		if (llabs(net) < 49000 && fired)
+			break;
+	}
+	ksft_test_result(fired == 1 && llabs(net) >= 50000 &&
+			 llabs(net) < 50000 + llabs(d) + 1000 &&
+			 has("budget_ppb", "50000") &&
+			 /* old and new: the kernel's ppb << 32 */
+			 llabs((ta_field_ll(rec, "new") -
+				ta_field_ll(rec, "old")) / (1LL << 32) - net) < 100,
+			 "PLL walk of %d moves: one drift record at %lld ppb net\n",
+			 i + 1, net);
+
+	tx.offset = 0;
+	tx.status = st;
+	adj(ADJ_OFFSET | ADJ_STATUS, &tx);
+	set_freq(0);
+}
+
 /* What an NTP daemon does all day must leave nothing in the log. */
 static void test_steady_state(void)
 {
 	unsigned long long ev0 = ta_counter("events_freq");
 	unsigned long long sup0 = ta_counter(TIMEAUDIT_CNT_SUPPRESSED);
 	struct timex tx = { 0 };
-	long mark = ta_log_mark();
+	long mark = ta_log_mark_synced();	/* after test_pll()'s records */
 	char pid[32];
 	const char *needles[] = { pid, NULL };
 	int i, n;
@@ -241,12 +342,13 @@ static void test_steady_state(void)
 int main(void)
 {
 	ksft_print_header();
-	ksft_set_plan(17);
+	ksft_set_plan(20);
 	test_freq();
 	test_tick();
 	test_status();
 	test_tai();
 	test_slew();
+	test_pll();
 	test_steady_state();
 	ksft_finished();
 }

@@ -84,6 +84,18 @@ struct timex32 {
 /* Realtime as ns since the epoch. */
 long long ta_now_ns(void);
 
+/*
+ * The audit arch of this program's own (64-bit) syscalls, as records
+ * print it; the i386 parts of the tests are x86-64 only.
+ */
+#if defined(__x86_64__)
+#define TA_ARCH_NATIVE	"c000003e"
+#define TA_SYS_DELETE_MODULE	"__x64_sys_delete_module"	/* probed */
+#elif defined(__aarch64__)
+#define TA_ARCH_NATIVE	"c00000b7"
+#define TA_SYS_DELETE_MODULE	"__arm64_sys_delete_module"
+#endif
+
 /* A child running @fn, or else the shell command @cmd; its pid. */
 pid_t ta_start_child(void (*fn)(void), const char *cmd);
 /* SIGTERM to a child of ta_start_child(), and reap it. */

@@ -19,6 +19,8 @@ const struct ta_param ta_params[TA_NPARAMS] = {
 	       ta_units_ns, 0, TIMEAUDIT_MAX_SLEW_NS, NULL, NULL),
 	TA_NUM("freq", TIMEAUDIT_PARAM_FREQ, "freq_threshold", "freq_ppb",
 	       ta_units_ppb, 0, TIMEAUDIT_MAX_FREQ_PPB, NULL, NULL),
+	TA_NUM("pll", TIMEAUDIT_PARAM_PLL, "pll_threshold", "pll_ppb",
+	       ta_units_ppb, 0, TIMEAUDIT_MAX_PLL_PPB, NULL, NULL),
 	TA_NUM("tick", TIMEAUDIT_PARAM_TICK, "tick_threshold", "tick_us",
 	       ta_units_us, 0, TIMEAUDIT_MAX_TICK_US, NULL, NULL),
 	TA_NUM("tai", TIMEAUDIT_PARAM_TAI, "tai_threshold", "tai_s",

@@ -35,7 +35,7 @@ struct ta_param {
 	const char *zero;	/* what 0 means, if not "record everything" */
 };
 
-#define TA_NPARAMS	17
+#define TA_NPARAMS	18
 extern const struct ta_param ta_params[TA_NPARAMS];
 
 /* By short name or by sysfs file name; NULL if unknown. */

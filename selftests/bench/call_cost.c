@@ -10,8 +10,10 @@
  */
 #define _GNU_SOURCE
 #include <stdio.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 #include <sys/timex.h>
 
 
@@ -56,6 +58,26 @@ static void op_freq(int i)
 	clock_adjtime(CLOCK_REALTIME, &tx);
 }
 
+/* Unrelated calls: what syscall rules tax on the whole machine. */
+static void op_getppid(int i)
+{
+	(void)i;
+	getppid();
+}
+
+static void op_open_read_close(int i)
+{
+	char buf[64];
+	int fd = open("/init", O_RDONLY);
+
+	(void)i;
+	if (fd >= 0) {
+		if (read(fd, buf, sizeof(buf)) < 0)
+			perror("read");
+		close(fd);
+	}
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(int);
@@ -64,6 +86,8 @@ static const struct {
 	{ "adjtimex_slew", op_slew },
 	{ "clock_settime", op_settime },
 	{ "clock_adjtime_freq", op_freq },
+	{ "getppid", op_getppid },
+	{ "open_read_close", op_open_read_close },
 };
 
 int main(int argc, char **argv)

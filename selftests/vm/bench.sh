@@ -7,9 +7,10 @@
 #   injected change with the right value (trace 2 runs at 3 ppm: +50 ppm
 #   is new_ppm=53.000). Trace 3 runs a real chronyd for
 #   timeaudit.minutes (default 6) real minutes, counted per minute.
-# timeaudit.bench=cost: guest ns per clock call (boot with -icount shift=0
-#   -smp 1) under no module/no rules, timeaudit, and the stock rules,
-#   rounds interleaved.
+# timeaudit.bench=cost: guest ns per call (boot with -icount shift=0
+#   -smp 1) under no module/no rules, the floors (ta_floor.ko: an empty
+#   kprobe, an empty kretprobe on each hooked path), timeaudit, and the
+#   stock rules, rounds interleaved.
 # Every result is a line starting with "BENCH ", parsed by scripts/bench.sh.
 export LC_ALL=C
 log=/var/log/audit/audit.log
@@ -180,14 +181,18 @@ chrony() {
 cost() {
 	r=1
 	while [ $r -le "$rounds" ]; do
-		for cfg in base ta stock; do
+		for cfg in base kprobe kretprobe ta stock; do
 			case $cfg in
+			kprobe|kretprobe)
+				insmod $T/ta_floor.ko kind=$cfg ;;
 			ta)	insmod /ta/timeaudit.ko
 				echo "BENCH mem coresize $(cat /sys/module/timeaudit/coresize) initsize $(cat /sys/module/timeaudit/initsize)" ;;
 			stock)	stock_rules ;;
 			esac
 			$T/call_cost "$ncalls" | sed "s/^/BENCH cost $r $cfg /"
 			case $cfg in
+			kprobe|kretprobe)
+				rmmod ta_floor ;;
 			ta)	rmmod timeaudit ;;
 			stock)	auditctl -D >/dev/null ;;
 			esac

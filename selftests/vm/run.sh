@@ -9,7 +9,8 @@
 # usage: run.sh KERNEL INITRD OUTDIR [TIMEOUT_S] [EXTRA_CMDLINE]
 # env:   TA_EXPECT: file listing the selftests that must have run
 # env:   TA_SMP (default 2), TA_MEM (default 1024), TA_CPU (default max),
-#        TA_ACCEL, TA_QEMU_EXTRA
+#        TA_ACCEL, TA_QEMU_EXTRA; TA_BOOT: a program that boots instead
+#        (same arguments, same files in OUTDIR: scripts/vm-arm64.sh)
 set -u
 
 kernel=$1 initrd=$2 outdir=$3 timeout_s=${4:-600} extra=${5:-}
@@ -22,6 +23,10 @@ rm -f "$console" "$results" "$outdir/dmesg.log"
 # running a stale translation of kernel text that another vCPU had just
 # patched (ftrace/kprobe int3 patching), and spin in the int3 handler.
 start=$(date +%s)
+if [ -n "${TA_BOOT:-}" ]; then
+	# Another machine (selftests/vm/boot-arm64.sh): the same four files.
+	"$TA_BOOT" "$kernel" "$initrd" "$outdir" "$timeout_s" "$extra"
+else
 # shellcheck disable=SC2086
 timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 \
 	-accel "${TA_ACCEL:-tcg,thread=single}" -cpu "${TA_CPU:-max}" -m "${TA_MEM:-1024}" -smp "${TA_SMP:-2}" \
@@ -32,6 +37,7 @@ timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 \
 	-serial "file:$console" -serial "file:$results" \
 	-serial "file:$outdir/audit.log" -serial "file:$outdir/dmesg.log" \
 	${TA_QEMU_EXTRA:-} </dev/null >"$outdir/qemu.log" 2>&1
+fi
 qrc=$?
 echo "# vm: $(basename "$kernel") ran $(($(date +%s) - start)) s, qemu exit $qrc"
 

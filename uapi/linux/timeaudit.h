@@ -62,6 +62,7 @@ enum timeaudit_class {
 #define TIMEAUDIT_PARAM_DRIFT_BUDGET	"drift_budget_ns"	/* ns */
 #define TIMEAUDIT_PARAM_FDRIFT_WINDOW	"freq_drift_window_s"	/* s */
 #define TIMEAUDIT_PARAM_FDRIFT_BUDGET	"freq_drift_budget_ppb"	/* ppb */
+#define TIMEAUDIT_PARAM_PLL		"pll_threshold_ppb"	/* ppb */
 #define TIMEAUDIT_PARAM_RATE		"rate_limit"	/* records/s */
 #define TIMEAUDIT_PARAM_RATE_EXEMPT	"ratelimit_exempt_ns"	/* ns */
 #define TIMEAUDIT_PARAM_CLASSES		"classes"	/* comma list */
@@ -85,6 +86,11 @@ enum timeaudit_class {
 #define TIMEAUDIT_DEF_DRIFT_BUDGET_NS	100000000ULL	/* 100 ms */
 #define TIMEAUDIT_DEF_FDRIFT_WINDOW_S	21600ULL	/* 6 h */
 #define TIMEAUDIT_DEF_FDRIFT_BUDGET_PPB	5000ULL		/* 5 ppm */
+/*
+ * The kernel PLL's own frequency moves (ADJ_OFFSET without ADJ_FREQUENCY):
+ * a daemon's routine offsets move it by tens of ppm while it settles.
+ */
+#define TIMEAUDIT_DEF_PLL_PPB		50000ULL	/* 50 ppm */
 #define TIMEAUDIT_DEF_RATE		20ULL		/* records/s, per class */
 /* A step this large is always recorded on its own, whatever the rate. */
 #define TIMEAUDIT_DEF_RATE_EXEMPT_NS	1000000000ULL	/* 1 s */
@@ -103,6 +109,7 @@ enum timeaudit_class {
 #define TIMEAUDIT_MAX_WINDOW_S		604800ULL	/* a week */
 #define TIMEAUDIT_MAX_DRIFT_BUDGET_NS	1000000000000000000ULL
 #define TIMEAUDIT_MAX_FDRIFT_BUDGET_PPB	1000000ULL
+#define TIMEAUDIT_MAX_PLL_PPB		TIMEAUDIT_MAX_FREQ_PPB
 #define TIMEAUDIT_MAX_RATE		1000000ULL	/* 0: no limit */
 #define TIMEAUDIT_MAX_RATE_EXEMPT_NS	TIMEAUDIT_MAX_STEP_NS	/* 0: all steps */
 #define TIMEAUDIT_KEY_MAX		31	/* bytes, [A-Za-z0-9._:-] */

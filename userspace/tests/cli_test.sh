@@ -24,6 +24,7 @@ hdr_str() {
 P_STEP=$(hdr_str TIMEAUDIT_PARAM_STEP)
 P_SLEW=$(hdr_str TIMEAUDIT_PARAM_SLEW)
 P_FREQ=$(hdr_str TIMEAUDIT_PARAM_FREQ)
+P_PLL=$(hdr_str TIMEAUDIT_PARAM_PLL)
 P_TICK=$(hdr_str TIMEAUDIT_PARAM_TICK)
 P_STATUS=$(hdr_str TIMEAUDIT_PARAM_STATUS)
 P_TAI=$(hdr_str TIMEAUDIT_PARAM_TAI)
@@ -112,6 +113,7 @@ mk_tree() {
 	printf '1000000\n' >"$R/parameters/$P_STEP"
 	printf '128000000\n' >"$R/parameters/$P_SLEW"
 	printf '10000\n' >"$R/parameters/$P_FREQ"
+	printf '50000\n' >"$R/parameters/$P_PLL"
 	printf '1\n' >"$R/parameters/$P_TICK"
 	printf '0x0030\n' >"$R/parameters/$P_STATUS"
 	printf '1\n' >"$R/parameters/$P_TAI"
@@ -155,7 +157,7 @@ echo "TAP version 13"
 
 # --- sanity of the header extraction, or every later test is moot ----------
 check "header names extracted" [ -n "$P_STEP" ] && [ -n "$P_LOCKED" ] &&
-	[ -n "$P_RATE" ] && [ -n "$P_FBUD" ] && [ -n "$P_WIT" ] && [ -n "$P_HB" ] &&
+	[ -n "$P_RATE" ] && [ -n "$P_FBUD" ] && [ -n "$P_PLL" ] && [ -n "$P_WIT" ] && [ -n "$P_HB" ] &&
 	[ "$(echo $COUNTERS | wc -w)" -eq 5 ] &&
 	[ "$CLASSES" = "step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp,aux" ]
 
@@ -185,6 +187,7 @@ check "status: loaded and version" out_re "^timeaudit +loaded, version $VERSION\
 check "status: step in human form" out_re '^step_threshold +1ms \(1000000 ns\)$'
 check "status: slew in human form" out_re '^slew_threshold +128ms \(128000000 ns\)$'
 check "status: freq in ppm" out_re '^freq_threshold +10ppm \(10000 ppb\)$'
+check "status: pll in ppm" out_re '^pll_threshold +50ppm \(50000 ppb\)$'
 check "status: tick in us" out_re '^tick_threshold +1us \(1 us\)$'
 check "status: tai in s" out_re '^tai_threshold +1s \(1 s\)$'
 check "status: rtc in s" out_re '^rtc_threshold +1s \(1000000000 ns\)$'
@@ -238,7 +241,7 @@ check "--json older module without the file: null, exit 0" json_is \
 printf 'aux\n' >"$R/parameters/$P_UNAVAIL"
 check "--json thresholds in base units" json_is \
 	"d['thresholds'] == {'step_ns': 1000000, 'slew_ns': 128000000,
-	 'freq_ppb': 10000, 'tick_us': 1, 'tai_s': 1, 'rtc_ns': 1000000000,
+	 'freq_ppb': 10000, 'pll_ppb': 50000, 'tick_us': 1, 'tai_s': 1, 'rtc_ns': 1000000000,
 	 'status_mask': 48, 'drift_window_s': 600,
 	 'drift_budget_ns': 100000000, 'freq_drift_window_s': 21600,
 	 'freq_drift_budget_ppb': 5000, 'rate_limit': 20,
@@ -290,13 +293,14 @@ check "not loaded: apply exits 2" rc_is 2
 
 # --- set: good values land in base units -------------------------------------
 mk_tree
-run set step=1.5ms slew=2s freq=0.5ppm tick=10 tai=37s 'status=INS|UNSYNC' \
+run set step=1.5ms slew=2s freq=0.5ppm pll=0 tick=10 tai=37s 'status=INS|UNSYNC' \
 	classes=denied,step key=ntp-step
 check "set all: exit 0" rc_is 0
 check "set all: quiet" err_empty
 check "set step=1.5ms -> 1500000" param_is "$P_STEP" 1500000
 check "set slew=2s -> 2000000000" param_is "$P_SLEW" 2000000000
 check "set freq=0.5ppm -> 500" param_is "$P_FREQ" 500
+check "set pll=0: every PLL move" param_is "$P_PLL" 0
 check "set tick=10 -> 10" param_is "$P_TICK" 10
 check "set tai=37s -> 37" param_is "$P_TAI" 37
 check "set status=INS|UNSYNC -> 80" param_is "$P_STATUS" 80
@@ -418,6 +422,10 @@ bad_set "drift window fraction of a second" "not a whole number of s" \
 	drift_window=0.01min
 bad_set "freq drift budget past limit" "out of range, accepted 1ppb..1000ppm" \
 	freq_drift_budget=1000.001ppm
+bad_set "pll past limit" \
+	"pll=1000.001ppm: out of range, accepted 0..1000ppm (0..1000000 ppb)" \
+	pll=1000.001ppm
+bad_set "pll negative" "pll=-1ppm: negative values are not allowed" "$P_PLL=-1ppm"
 bad_set "rtc inexact" "rtc=1.5ns: not a whole number of ns" rtc=1.5ns
 bad_set "rate past limit" \
 	"rate=1000001: out of range, accepted 0..1000000/s (0..1000000 records/s)" \

@@ -102,6 +102,7 @@ static void test_valid(void)
 		   "drift_budget_ns = 50ms\n"
 		   "freq_drift_window = 1.5h\n"
 		   "freq_drift_budget = 2ppm\n"
+		   "pll_threshold_ppb = 80ppm\n"
 		   "rate = 0\n"
 		   "rate_exempt = 2s\n"
 		   "witness_interval = 2s\n"
@@ -144,6 +145,8 @@ static void test_valid(void)
 	tap_ok(value_of(&b, "freq_drift_budget") &&
 	       !strcmp(value_of(&b, "freq_drift_budget"), "2000"),
 	       "freq_drift_budget = 2ppm -> 2000");
+	tap_ok(value_of(&b, "pll") && !strcmp(value_of(&b, "pll"), "80000"),
+	       "pll_threshold_ppb = 80ppm -> 80000");
 	tap_ok(value_of(&b, "rate") && !strcmp(value_of(&b, "rate"), "0"),
 	       "rate = 0 (no limit) -> 0");
 	tap_ok(value_of(&b, "rate_exempt") &&
@@ -157,8 +160,8 @@ static void test_valid(void)
 	       "heartbeat_s = 1h -> 3600");
 	tap_ok(b.n == TA_NPARAMS &&
 	       !strcmp(b.a[TA_NPARAMS - 1].param->name, "heartbeat") &&
-	       b.a[TA_NPARAMS - 1].line == 19,
-	       "last assignment is heartbeat, on line 19");
+	       b.a[TA_NPARAMS - 1].line == 20,
+	       "last assignment is heartbeat, on line 20");
 }
 
 static void test_lock(void)

@@ -582,6 +582,11 @@ static const struct param_case param_cases[] = {
 	{ "freq_drift_budget_ppb", "0.001ppm", TA_OK, "1" },
 	{ "freq_drift_budget", "0ppm", TA_E_RANGE, NULL },
 	{ "freq_drift_budget", "1000.001ppm", TA_E_RANGE, NULL },
+	{ "pll", "50ppm", TA_OK, "50000" },
+	{ "pll_threshold_ppb", "0", TA_OK, "0" },
+	{ "pll_threshold_ppb", "1000ppm", TA_OK, "1000000" },
+	{ "pll", "1000.001ppm", TA_E_RANGE, NULL },
+	{ "pll", "18446744073709551616", TA_E_RANGE, NULL },
 	{ "rate", "20", TA_OK, "20" },
 	{ "rate_limit", "0", TA_OK, "0" },
 	{ "rate", "1000001", TA_E_RANGE, NULL },
@@ -617,7 +622,7 @@ static void test_params(void)
 	tap_ok(!ta_param_find("foo") && !ta_param_find(""),
 	       "unknown names are not found");
 	tap_ok(!ta_param_find("STEP"), "names are case-sensitive");
-	tap_ok(TA_NPARAMS == 17, "17 settable parameters");
+	tap_ok(TA_NPARAMS == 18, "18 settable parameters");
 	for (i = 0; i < TA_NPARAMS; i++) {
 		const struct ta_param *p = &ta_params[i];
 		size_t j;
@@ -650,6 +655,7 @@ static void test_params(void)
 			  TIMEAUDIT_MAX_WINDOW_S },
 			{ "freq_drift_budget", TIMEAUDIT_PARAM_FDRIFT_BUDGET, 1,
 			  TIMEAUDIT_MAX_FDRIFT_BUDGET_PPB },
+			{ "pll", TIMEAUDIT_PARAM_PLL, 0, TIMEAUDIT_MAX_PLL_PPB },
 			{ "rate", TIMEAUDIT_PARAM_RATE, 0, TIMEAUDIT_MAX_RATE },
 			{ "step", TIMEAUDIT_PARAM_STEP, 0,
 			  TIMEAUDIT_MAX_STEP_NS },
@@ -681,6 +687,7 @@ static void test_params(void)
 			  "6h" },
 			{ "freq_drift_budget", TIMEAUDIT_DEF_FDRIFT_BUDGET_PPB,
 			  "5ppm" },
+			{ "pll", TIMEAUDIT_DEF_PLL_PPB, "50ppm" },
 			{ "rate", TIMEAUDIT_DEF_RATE, "20/s" },
 		};
 

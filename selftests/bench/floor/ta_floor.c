@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The floor of make bench: what a probe costs with nothing in it. One
+ * probe on each path timeaudit hooks for the calls call_cost makes
+ * (do_adjtimex, do_settimeofday64), either a kprobe whose handler
+ * returns at once (kind=kprobe) or a kretprobe with an empty return
+ * handler (kind=kretprobe). timeaudit's cost per call is judged against
+ * these, measured in the same boot.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kprobes.h>
+#include <linux/module.h>
+#include <linux/string.h>
+
+static char *kind = "kretprobe";
+module_param(kind, charp, 0444);
+MODULE_PARM_DESC(kind, "kprobe or kretprobe (default)");
+
+static const char * const ta_floor_syms[] = {
+	"do_adjtimex", "do_settimeofday64",
+};
+
+static struct kprobe ta_floor_kp[ARRAY_SIZE(ta_floor_syms)];
+static struct kretprobe ta_floor_krp[ARRAY_SIZE(ta_floor_syms)];
+static bool ta_floor_ret;
+
+static int ta_floor_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	return 0;
+}
+NOKPROBE_SYMBOL(ta_floor_pre);
+
+static int ta_floor_exit(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return 0;
+}
+NOKPROBE_SYMBOL(ta_floor_exit);
+
+static void ta_floor_unregister(int n)
+{
+	while (n--) {
+		if (ta_floor_ret)
+			unregister_kretprobe(&ta_floor_krp[n]);
+		else
+			unregister_kprobe(&ta_floor_kp[n]);
+	}
+}
+
+static int __init ta_floor_init(void)
+{
+	int i, err = 0;
+
+	if (!strcmp(kind, "kretprobe"))
+		ta_floor_ret = true;
+	else if (strcmp(kind, "kprobe"))
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(ta_floor_syms) && !err; i++) {
+		if (ta_floor_ret) {
+			ta_floor_krp[i].kp.symbol_name = ta_floor_syms[i];
+			ta_floor_krp[i].handler = ta_floor_exit;
+			err = register_kretprobe(&ta_floor_krp[i]);
+		} else {
+			ta_floor_kp[i].symbol_name = ta_floor_syms[i];
+			ta_floor_kp[i].pre_handler = ta_floor_pre;
+			err = register_kprobe(&ta_floor_kp[i]);
+		}
+		if (err)
+			pr_err("cannot probe %s: %d\n", ta_floor_syms[i], err);
+	}
+	if (err)
+		ta_floor_unregister(i - 1);
+	return err;
+}
+
+static void __exit ta_floor_exit_module(void)
+{
+	ta_floor_unregister(ARRAY_SIZE(ta_floor_syms));
+}
+
+module_init(ta_floor_init);
+module_exit(ta_floor_exit_module);
+MODULE_DESCRIPTION("Empty probes: the cost floor for timeaudit's make bench");
+MODULE_LICENSE("GPL");
