@@ -53,6 +53,18 @@
 #endif
 
 /*
+ * 6.17: auxiliary clocks (CLOCK_AUX + n), when CONFIG_POSIX_AUX_CLOCKS is
+ * on: aux_clock_set(), aux_clock_adj() and the sysfs enable switch.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0) && \
+	defined(CONFIG_POSIX_AUX_CLOCKS)
+#define TA_HAVE_AUX_CLOCKS
+#define TA_AUX_SET_SYM		"aux_clock_set"
+#define TA_AUX_ADJ_SYM		"aux_clock_adj"
+#define TA_AUX_ENABLE_SYM	"aux_clock_enable_store"
+#endif
+
+/*
  * 7.3 refuses kernel.ftrace_enabled=0 itself (EOPNOTSUPP: the switch is
  * deprecated), whatever is registered: only older kernels need a
  * permanent ftrace_ops of ours to refuse it.

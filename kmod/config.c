@@ -301,7 +301,7 @@ MODULE_PARM_DESC(status_mask, "STA_* flags whose change is recorded (default 0x0
 
 static struct ta_param ta_param_classes = {
 	.name = TIMEAUDIT_PARAM_CLASSES, .kind = TA_P_CLASSES,
-	.expect = "a comma list of step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp, or all, or none",
+	.expect = "a comma list of step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp,aux, or all, or none",
 };
 module_param_cb(classes, &ta_param_ops, &ta_param_classes, 0644);
 MODULE_PARM_DESC(classes, "Classes recorded, comma list (default all)");

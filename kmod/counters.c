@@ -65,6 +65,7 @@ static struct ta_counter_attr ta_counter_attrs[] = {
 	TA_COUNTER(events_rtc, TA_CNT_EVENTS + TIMEAUDIT_CLASS_RTC),
 	TA_COUNTER(events_tz, TA_CNT_EVENTS + TIMEAUDIT_CLASS_TZ),
 	TA_COUNTER(events_ptp, TA_CNT_EVENTS + TIMEAUDIT_CLASS_PTP),
+	TA_COUNTER(events_aux, TA_CNT_EVENTS + TIMEAUDIT_CLASS_AUX),
 };
 
 static struct attribute *ta_counter_list[ARRAY_SIZE(ta_counter_attrs) + 1];

@@ -31,6 +31,9 @@ static const u8 ta_item_classes[TA_ITEM_COUNT] = {
 	[TA_ITEM_TZ]	 = TIMEAUDIT_CLASS_TZ,
 	[TA_ITEM_PHC_STEP] = TIMEAUDIT_CLASS_PTP,
 	[TA_ITEM_PHC_FREQ] = TIMEAUDIT_CLASS_PTP,
+	[TA_ITEM_AUX_STEP] = TIMEAUDIT_CLASS_AUX,
+	[TA_ITEM_AUX_FREQ] = TIMEAUDIT_CLASS_AUX,
+	[TA_ITEM_AUX_STATE] = TIMEAUDIT_CLASS_AUX,
 };
 
 enum timeaudit_class ta_item_class(enum ta_item item)
@@ -343,6 +346,50 @@ static void ta_decide_phc(const struct ta_event *ev,
 	}
 }
 
+/*
+ * An auxiliary clock: its steps are measured (set) or asked for
+ * (ADJ_SETOFFSET) and judged by the step threshold, its frequency by the
+ * freq threshold with the NTP core's own old and new values (a change
+ * whose old value is unknown counts as changed, and so does a set of a
+ * clock that could not be read first: enabled meanwhile); enabling or
+ * disabling it is recorded when the state changed.
+ */
+static void ta_decide_aux(const struct ta_event *ev,
+			  const struct ta_config *cfg, struct ta_decision *out)
+{
+	const u64 *thr = cfg->threshold;
+	u64 ppb;
+
+	switch (ev->aux.op) {
+	case TA_AUX_ENABLE:
+		if (ev->aux.old_on != ev->aux.new_on)
+			ta_mark(out, cfg, TA_ITEM_AUX_STATE, true);
+		return;
+	case TA_AUX_SET:
+		ta_mark(out, cfg, TA_ITEM_AUX_STEP, !ev->aux.old_known ||
+			ta_crossed(ta_abs64(ev->aux.step_ns), true,
+				   thr[TIMEAUDIT_CLASS_STEP]));
+		return;
+	case TA_AUX_ADJ:
+		break;
+	}
+	if (ev->modes & ADJ_SETOFFSET)
+		ta_mark(out, cfg, TA_ITEM_AUX_STEP,
+			ta_crossed(ta_abs64(ev->aux.step_ns), true,
+				   thr[TIMEAUDIT_CLASS_STEP]));
+	if (!ev->aux.freq_known) {
+		if (ev->modes & ADJ_FREQUENCY)
+			ta_mark(out, cfg, TA_ITEM_AUX_FREQ, true);
+		return;
+	}
+	ppb = ta_abs_diff(ta_freq_to_ppb(ev->aux.new_freq),
+			  ta_freq_to_ppb(ev->aux.old_freq));
+	if ((ev->modes & ADJ_FREQUENCY) || ppb)
+		ta_mark(out, cfg, TA_ITEM_AUX_FREQ,
+			ta_crossed(ppb, ev->modes & ADJ_FREQUENCY,
+				   thr[TIMEAUDIT_CLASS_FREQ]));
+}
+
 void ta_policy_decide(const struct ta_event *ev, const struct ta_config *cfg,
 		      struct ta_decision *out)
 {
@@ -362,6 +409,10 @@ void ta_policy_decide(const struct ta_event *ev, const struct ta_config *cfg,
 		return;
 	if (ev->path == TA_PATH_PHC) {
 		ta_decide_phc(ev, cfg, out);
+		return;
+	}
+	if (ev->path == TA_PATH_AUX) {
+		ta_decide_aux(ev, cfg, out);
 		return;
 	}
 
@@ -517,6 +568,13 @@ bool ta_rate_exempt(const struct ta_event *ev, enum ta_item item,
 		return ta_abs64(ev->step_ns) >= exempt_ns;
 	if (item == TA_ITEM_PHC_STEP && !ev->phc.settime)
 		return ta_abs64(ev->phc.offset_ns) >= exempt_ns;
+	/*
+	 * 6.17 to 7.2 let anyone set an enabled aux clock: only a caller
+	 * with CAP_SYS_TIME is exempt, or nobody could flood the log.
+	 */
+	if (item == TA_ITEM_AUX_STEP)
+		return ev->aux.may_set_time &&
+		       ta_abs64(ev->aux.step_ns) >= exempt_ns;
 	return false;
 }
 
@@ -555,7 +613,8 @@ static const s8 ta_item_ntp[TA_ITEM_COUNT] = {
 	[TA_ITEM_STATUS] = TA_NTP_STATUS, [TA_ITEM_TAI] = TA_NTP_TAI,
 	[TA_ITEM_TICK] = TA_NTP_TICK, [TA_ITEM_DENIED] = -1,
 	[TA_ITEM_RTC] = -1, [TA_ITEM_TZ] = -1, [TA_ITEM_PHC_STEP] = -1,
-	[TA_ITEM_PHC_FREQ] = -1,
+	[TA_ITEM_PHC_FREQ] = -1, [TA_ITEM_AUX_STEP] = -1,
+	[TA_ITEM_AUX_FREQ] = -1, [TA_ITEM_AUX_STATE] = -1,
 };
 
 /*
@@ -595,7 +654,9 @@ u64 ta_rate_magnitude(const struct ta_event *ev, enum ta_item item)
 		return ta_abs64(ev->phc.settime ?
 				ev->phc.new_ns - ev->real_before_ns :
 				ev->phc.offset_ns);
-	default:	/* denied, PTP frequency */
+	case TA_ITEM_AUX_STEP:
+		return ta_abs64(ev->aux.step_ns);
+	default:	/* denied, PTP and aux frequency, aux state */
 		return 0;
 	}
 }

@@ -38,6 +38,9 @@ enum ta_item {
 	TA_ITEM_TZ,
 	TA_ITEM_PHC_STEP,	/* a PTP clock set or stepped */
 	TA_ITEM_PHC_FREQ,	/* a PTP clock's frequency changed */
+	TA_ITEM_AUX_STEP,	/* an auxiliary clock set or stepped */
+	TA_ITEM_AUX_FREQ,	/* an auxiliary clock's frequency changed */
+	TA_ITEM_AUX_STATE,	/* an auxiliary clock enabled or disabled */
 	TA_ITEM_COUNT
 };
 
@@ -50,10 +53,18 @@ enum ta_path {
 	TA_PATH_RTC,		/* rtc_set_time: a hardware clock written */
 	TA_PATH_TZ,		/* settimeofday(..., tz): the kernel timezone */
 	TA_PATH_PHC,		/* clock_settime/clock_adjtime on a /dev/ptpN */
+	TA_PATH_AUX,		/* CLOCK_AUX + n: set, adjusted, enabled */
 	TA_PATH_COUNT
 };
 
 #define TA_PHC_NAME	32
+
+/* What was done to an auxiliary clock. */
+enum ta_aux_op {
+	TA_AUX_SET,	/* clock_settime() */
+	TA_AUX_ADJ,	/* clock_adjtime() */
+	TA_AUX_ENABLE,	/* a write to /sys/kernel/time/aux_clocks/N/aux_clock_enable */
+};
 
 struct ta_ntp_val {
 	s64 old;
@@ -88,6 +99,17 @@ struct ta_event {
 		bool old_known;		/* frequency seen before this call */
 		s64 old_freq, new_freq;	/* scaled ppm (ppm << 16), as timex */
 	} phc;
+	struct {		/* TA_PATH_AUX */
+		int id;			/* n of CLOCK_AUX + n: aux0..aux7 */
+		enum ta_aux_op op;
+		bool may_set_time;	/* the caller held CAP_SYS_TIME */
+		bool old_known;		/* the clock was running before */
+		s64 old_ns, new_ns;	/* TA_AUX_SET: its time before, asked */
+		s64 step_ns;		/* measured (set) or asked (ADJ_SETOFFSET) */
+		bool freq_known;	/* the NTP core reported old/new */
+		s64 old_freq, new_freq;	/* the NTP core's time_freq, ppb << 32 */
+		bool old_on, new_on;	/* TA_AUX_ENABLE: the state */
+	} aux;
 };
 
 struct ta_config {

@@ -573,6 +573,118 @@ static void ta_test_phc(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, d.seen, (u32)BIT(TA_ITEM_PHC_STEP));
 }
 
+static void ta_test_aux(struct kunit *test)
+{
+	struct ta_event ev = { .path = TA_PATH_AUX };
+	struct ta_config cfg = ta_defaults;
+	struct ta_decision d;
+
+	/* clock_settime: the measured step, judged by the step threshold. */
+	ev.aux.op = TA_AUX_SET;
+	ev.aux.old_known = true;
+	ev.aux.step_ns = (s64)TIMEAUDIT_DEF_STEP_NS - 1;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, 0U);
+	KUNIT_EXPECT_EQ(test, d.seen, (u32)BIT(TA_ITEM_AUX_STEP));
+	ev.aux.step_ns = -(s64)TIMEAUDIT_DEF_STEP_NS;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_AUX_STEP));
+	/* The largest step backwards is not wrapped into a small one. */
+	ev.aux.step_ns = S64_MIN;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_AUX_STEP));
+	/* Not readable before (enabled meanwhile): recorded, any size. */
+	ev.aux.old_known = false;
+	ev.aux.step_ns = 0;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_AUX_STEP));
+	/* A clock that is off (ENODEV) or a bad time (EINVAL): nothing. */
+	ev.result = -ENODEV;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.seen, 0U);
+	ev.result = -EINVAL;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.seen, 0U);
+	/* Refused: one denied record, whatever was asked. */
+	ev.result = -EPERM;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_DENIED));
+
+	/* clock_adjtime: ADJ_SETOFFSET as asked, frequency by threshold. */
+	ev = (struct ta_event){ .path = TA_PATH_AUX, .modes = ADJ_SETOFFSET };
+	ev.aux.op = TA_AUX_ADJ;
+	ev.aux.step_ns = TIMEAUDIT_DEF_STEP_NS;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_AUX_STEP));
+	ev = (struct ta_event){ .path = TA_PATH_AUX, .modes = ADJ_FREQUENCY };
+	ev.aux.op = TA_AUX_ADJ;
+	/* Old value unknown (no slot): recorded. */
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_AUX_FREQ));
+	ev.aux.freq_known = true;
+	ev.aux.new_freq = (s64)TIMEAUDIT_DEF_FREQ_PPB << 32;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_AUX_FREQ));
+	ev.aux.new_freq = ((s64)TIMEAUDIT_DEF_FREQ_PPB - 1) << 32;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, 0U);
+	KUNIT_EXPECT_EQ(test, d.seen, (u32)BIT(TA_ITEM_AUX_FREQ));
+	/* Only the status changed, frequency alone: nothing about freq. */
+	ev.modes = ADJ_STATUS;
+	ev.aux.new_freq = 0;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.seen, 0U);
+	/* An aux clock never touches the system clock's items. */
+	ev.modes = ADJ_SETOFFSET | ADJ_FREQUENCY;
+	ev.aux.step_ns = S64_MAX;
+	ev.aux.new_freq = S64_MIN;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.seen, (u32)(BIT(TA_ITEM_AUX_STEP) |
+					    BIT(TA_ITEM_AUX_FREQ)));
+
+	/* enable/disable: recorded when the state changed. */
+	ev = (struct ta_event){ .path = TA_PATH_AUX };
+	ev.aux.op = TA_AUX_ENABLE;
+	ev.aux.new_on = true;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_AUX_STATE));
+	ev.aux.old_on = true;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.seen, 0U);
+	ev.result = -EPERM;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_DENIED));
+
+	/* The aux class switch, and its items' class. */
+	ev = (struct ta_event){ .path = TA_PATH_AUX };
+	ev.aux.op = TA_AUX_ENABLE;
+	ev.aux.new_on = true;
+	cfg.classes &= ~BIT(TIMEAUDIT_CLASS_AUX);
+	ta_policy_decide(&ev, &cfg, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, 0U);
+	KUNIT_EXPECT_EQ(test, d.seen, (u32)BIT(TA_ITEM_AUX_STATE));
+	KUNIT_EXPECT_EQ(test, ta_item_class(TA_ITEM_AUX_STEP),
+			TIMEAUDIT_CLASS_AUX);
+	KUNIT_EXPECT_EQ(test, ta_item_class(TA_ITEM_AUX_FREQ),
+			TIMEAUDIT_CLASS_AUX);
+
+	/* Rate limit: a big aux step is exempt, its size is counted. */
+	ev = (struct ta_event){ .path = TA_PATH_AUX };
+	ev.aux.op = TA_AUX_SET;
+	ev.aux.old_known = true;
+	ev.aux.may_set_time = true;
+	ev.aux.step_ns = -2LL * NSEC_PER_SEC;
+	KUNIT_EXPECT_TRUE(test, ta_rate_exempt(&ev, TA_ITEM_AUX_STEP,
+					       NSEC_PER_SEC));
+	/* ... but not one by a caller without CAP_SYS_TIME (7.2 allows). */
+	ev.aux.may_set_time = false;
+	KUNIT_EXPECT_FALSE(test, ta_rate_exempt(&ev, TA_ITEM_AUX_STEP, 0));
+	ev.aux.may_set_time = true;
+	KUNIT_EXPECT_EQ(test, ta_rate_magnitude(&ev, TA_ITEM_AUX_STEP),
+			2ULL * NSEC_PER_SEC);
+	KUNIT_EXPECT_EQ(test, ta_rate_magnitude(&ev, TA_ITEM_AUX_STATE), 0ULL);
+}
+
 static void ta_test_drift_input(struct kunit *test)
 {
 	struct ta_event ev = {
@@ -1101,6 +1213,7 @@ static struct kunit_case ta_policy_cases[] = {
 	KUNIT_CASE(ta_test_rate_magnitude),
 	KUNIT_CASE(ta_test_rtc_tz),
 	KUNIT_CASE(ta_test_phc),
+	KUNIT_CASE(ta_test_aux),
 	KUNIT_CASE(ta_test_drift_input),
 	KUNIT_CASE(ta_test_pll_walk),
 	KUNIT_CASE(ta_test_pll_zero),

@@ -62,7 +62,7 @@ struct ta_adjtimex_data {
  * locks): the bit in the effective set of a task of the initial user
  * namespace. The kernel may still refuse; it never allows without it.
  */
-static bool ta_may_set_time(void)
+bool ta_may_set_time(void)
 {
 	const struct cred *cred = current_cred();
 
@@ -437,7 +437,7 @@ u64 ta_probes_missed(void)
 
 	for (i = 0; i < ARRAY_SIZE(ta_kretprobes); i++)
 		n += ta_kretprobes[i].nmissed;
-	return n + ta_lock_missed();
+	return n + ta_lock_missed() + ta_aux_missed();
 }
 
 int ta_probes_init(void)
@@ -457,6 +457,7 @@ int ta_probes_init(void)
 			goto fail;
 		}
 	}
+	ta_aux_init();
 	return 0;
 fail:
 	while (--i >= 0)
@@ -469,6 +470,7 @@ void ta_probes_exit(void)
 	struct kretprobe *rps[ARRAY_SIZE(ta_kretprobes)];
 	int i;
 
+	ta_aux_exit();
 	for (i = 0; i < ARRAY_SIZE(ta_kretprobes); i++)
 		rps[i] = &ta_kretprobes[i];
 	unregister_kretprobes(rps, ARRAY_SIZE(rps));

@@ -8,5 +8,11 @@
 int ta_probes_init(void);
 void ta_probes_exit(void);
 u64 ta_probes_missed(void);
+bool ta_may_set_time(void);
+
+/* Auxiliary clocks (aux.c): never a load failure, see there. */
+void ta_aux_init(void);
+void ta_aux_exit(void);
+u64 ta_aux_missed(void);
 
 #endif /* TA_PROBES_H */

@@ -36,6 +36,7 @@ static const char * const ta_path_names[TA_PATH_COUNT] = {
 	[TA_PATH_RTC]		= "rtc",
 	[TA_PATH_TZ]		= "settimeofday",
 	[TA_PATH_PHC]		= "phc",
+	[TA_PATH_AUX]		= "aux",
 };
 
 /* A task name, quoted when plain, hex like audit's own otherwise. */
@@ -492,6 +493,113 @@ static void ta_record_phc_freq(const struct ta_event *ev,
 	ta_log_phc_tail(ab, ev, who, cfg, denied);
 }
 
+/* The end of every aux clock record: which clock, how, who, the result. */
+static void ta_log_aux_tail(struct audit_buffer *ab, const struct ta_event *ev,
+			    const struct ta_actor *who,
+			    const struct ta_config *cfg, bool denied)
+{
+	audit_log_format(ab, " class=%s via=aux clock=aux%d",
+			 denied ? "denied" : "aux", ev->aux.id);
+	if (ev->modes)
+		audit_log_format(ab, " modes=0x%x", ev->modes);
+	/* 6.17 to 7.2 set an aux clock without asking for CAP_SYS_TIME. */
+	audit_log_format(ab, " cap_sys_time=%d", ev->aux.may_set_time);
+	ta_log_end(ab, who, ev->caller, cfg, ev->result);
+}
+
+/*
+ * An aux clock set (clock_settime) or stepped (ADJ_SETOFFSET), as
+ * TIME_INJOFFSET: sec/nsec and delta_ns are the step, measured for a
+ * set, as asked for a step. A refused attempt is a step of zero.
+ */
+static void ta_record_aux_step(const struct ta_event *ev,
+			       const struct ta_actor *who,
+			       const struct ta_config *cfg, bool denied)
+{
+	struct timespec64 d = ns_to_timespec64(ev->aux.step_ns);
+	char old[TA_NUM_BUF];
+	struct audit_buffer *ab;
+
+	ab = ta_start(AUDIT_TIME_INJOFFSET, GFP_KERNEL);
+	if (!ab)
+		return;
+	audit_log_format(ab, "sec=%lld nsec=%ld delta_ns=%lld",
+			 (long long)d.tv_sec, d.tv_nsec, ev->aux.step_ns);
+	if (ev->aux.op == TA_AUX_SET) {
+		if (ev->aux.old_known)
+			snprintf(old, sizeof(old), "%lld", ev->aux.old_ns);
+		else
+			strscpy(old, "unknown", sizeof(old));
+		audit_log_format(ab, " op=aux_settime old_ns=%s new_ns=%lld",
+				 old, ev->aux.new_ns);
+	} else {
+		audit_log_format(ab, " op=aux_step");
+	}
+	audit_log_format(ab, " threshold_ns=%llu",
+			 cfg->threshold[TIMEAUDIT_CLASS_STEP]);
+	ta_log_aux_tail(ab, ev, who, cfg, denied);
+}
+
+/*
+ * An aux clock's frequency, as TIME_ADJNTPVAL: old/new as the NTP core
+ * keeps them (time_freq, ppb << 32), then in ppm.
+ */
+static void ta_record_aux_freq(const struct ta_event *ev,
+			       const struct ta_actor *who,
+			       const struct ta_config *cfg, bool denied)
+{
+	s64 old_ppb = ta_freq_to_ppb(ev->aux.old_freq);
+	s64 new_ppb = ta_freq_to_ppb(ev->aux.new_freq);
+	char old[TA_NUM_BUF], new[TA_NUM_BUF], delta[TA_NUM_BUF];
+	struct audit_buffer *ab;
+
+	ab = ta_start(AUDIT_TIME_ADJNTPVAL, GFP_KERNEL);
+	if (!ab)
+		return;
+	if (denied || !ev->aux.freq_known) {
+		/* Nothing read: only the modes tell what was asked. */
+		audit_log_format(ab, denied ? "op=denied old=0 new=0" :
+				 "op=aux_freq old=unknown new=unknown");
+		ta_log_aux_tail(ab, ev, who, cfg, denied);
+		return;
+	}
+	ta_format_ppm(old, sizeof(old), old_ppb);
+	ta_format_ppm(new, sizeof(new), new_ppb);
+	ta_format_ppm(delta, sizeof(delta), new_ppb - old_ppb);
+	audit_log_format(ab,
+			 "op=aux_freq old=%lld new=%lld old_ppm=%s new_ppm=%s delta_ppm=%s threshold_ppb=%llu",
+			 ev->aux.old_freq, ev->aux.new_freq, old, new, delta,
+			 cfg->threshold[TIMEAUDIT_CLASS_FREQ]);
+	ta_log_aux_tail(ab, ev, who, cfg, denied);
+}
+
+/* An aux clock enabled or disabled (or a refused attempt), 0 or 1. */
+static void ta_record_aux_state(const struct ta_event *ev,
+				const struct ta_actor *who,
+				const struct ta_config *cfg, bool denied)
+{
+	struct audit_buffer *ab = ta_start(AUDIT_TIME_ADJNTPVAL, GFP_KERNEL);
+
+	if (!ab)
+		return;
+	audit_log_format(ab, "op=%s old=%d new=%d",
+			 ev->aux.new_on ? "aux_enable" : "aux_disable",
+			 ev->aux.old_on, ev->aux.new_on);
+	ta_log_aux_tail(ab, ev, who, cfg, denied);
+}
+
+static void ta_record_aux_denied(const struct ta_event *ev,
+				 const struct ta_actor *who,
+				 const struct ta_config *cfg)
+{
+	if (ev->aux.op == TA_AUX_ENABLE)
+		ta_record_aux_state(ev, who, cfg, true);
+	else if (ev->aux.op == TA_AUX_ADJ && !(ev->modes & ADJ_SETOFFSET))
+		ta_record_aux_freq(ev, who, cfg, true);
+	else
+		ta_record_aux_step(ev, who, cfg, true);
+}
+
 /* Called from probe context: GFP_KERNEL only, never sleeps. */
 void ta_record_event(const struct ta_event *ev, u32 emit,
 		     const struct ta_actor *who, const struct ta_config *cfg)
@@ -500,7 +608,9 @@ void ta_record_event(const struct ta_event *ev, u32 emit,
 
 	if (emit & BIT(TA_ITEM_DENIED)) {
 		/* A refused step is shown as a step of zero. */
-		if (ev->path == TA_PATH_PHC && !ev->phc.settime &&
+		if (ev->path == TA_PATH_AUX)
+			ta_record_aux_denied(ev, who, cfg);
+		else if (ev->path == TA_PATH_PHC && !ev->phc.settime &&
 		    !(ev->modes & ADJ_SETOFFSET))
 			ta_record_phc_freq(ev, who, cfg, true);
 		else if (ev->path == TA_PATH_PHC)
@@ -520,6 +630,12 @@ void ta_record_event(const struct ta_event *ev, u32 emit,
 		ta_record_phc_step(ev, who, cfg, false);
 	if (emit & BIT(TA_ITEM_PHC_FREQ))
 		ta_record_phc_freq(ev, who, cfg, false);
+	if (emit & BIT(TA_ITEM_AUX_STATE))
+		ta_record_aux_state(ev, who, cfg, false);
+	if (emit & BIT(TA_ITEM_AUX_STEP))
+		ta_record_aux_step(ev, who, cfg, false);
+	if (emit & BIT(TA_ITEM_AUX_FREQ))
+		ta_record_aux_freq(ev, who, cfg, false);
 	if (emit & BIT(TA_ITEM_STEP))
 		ta_record_step(ev, who, cfg, false);
 	for (item = TA_ITEM_OFFSET; item < TA_ITEM_DENIED; item++)

@@ -182,9 +182,10 @@ vm_debug() {
 # one does not): netdevsim's ptp_mock, in a small kernel built once from
 # unstable's linux-source in matrix.sh's sid chroot and cached
 # (scripts/build-ptp-kernel.sh; it has CONFIG_POSIX_AUX_CLOCKS too).
-# One boot, phc2sys_test only: its first step is one record, two minutes
-# of steady state none; the stock syscall rule's count beside it. Under
-# 3 min warm (lane B).
+# One boot, phc2sys_test and aux_test: phc2sys's first step is one
+# record, two minutes of steady state none; the stock syscall rule's
+# count beside it; aux clock 0 enabled, set, stepped, retuned, attacked
+# (about 10 s of the boot). Under 3 min warm (lane B).
 
 # Detection content and reporting, against the records of vm-stock-6.1:
 # every Sigma rule is valid, uses real field names and matches real

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The vm-ptp-mock stage of make check: the selftests that need a PTP
 # clock that ticks under TCG (ptp_mock behind netdevsim, which no Debian
-# kernel has; qemu's e1000e clock stands still), by default phc2sys_test.
+# kernel has; qemu's e1000e clock stands still) or auxiliary clocks
+# (CONFIG_POSIX_AUX_CLOCKS, off in Debian's kernels too), by default
+# phc2sys_test and aux_test, in one boot.
 # Boots the PTP kernel of scripts/build-ptp-kernel.sh (built once from
 # unstable's linux-source in the sid chroot, then cached) with the busybox
 # initramfs holding only those tests. The module is built W=1 against that
@@ -15,7 +17,7 @@ cd "$(dirname "$0")/.." || exit 1
 top=$(pwd)
 out=$top/build/vm-ptp
 root=${TA_CACHE:-/var/cache/timeaudit}/chroot-sid
-tests=${*:-phc2sys_test}
+tests=${*:-phc2sys_test aux_test}
 export KSRC="${KSRC:-$top/build/ksrc}"
 fail=0
 

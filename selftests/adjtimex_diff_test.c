@@ -37,7 +37,7 @@
 #define WRAP_US		18446744073709552LL	/* * 1000 wraps to 384 */
 #define PPM_SCALE	65536000LL		/* kernel/time/timex.h */
 #define MAXPHASE_US	500000L			/* include/linux/timex.h */
-#define ALL_BUT_DRIFT	"step,slew,freq,tick,status,tai,denied,rtc,tz,ptp"
+#define ALL_BUT_DRIFT	"step,slew,freq,tick,status,tai,denied,rtc,tz,ptp,aux"
 
 /* Defaults of the thresholds this test runs with. */
 #define THR_STEP	((long long)TIMEAUDIT_DEF_STEP_NS)

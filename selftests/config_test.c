@@ -30,7 +30,7 @@
 #define WRITER_AUID	4343
 #define LOADER_AUID	4242
 #define MAX_RECS	256
-#define ALL_CLASSES	"step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp"
+#define ALL_CLASSES	"step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp,aux"
 
 static char recs[MAX_RECS][TA_REC_MAX];
 static char rec[TA_REC_MAX];
@@ -579,7 +579,8 @@ struct probe_result {
 	char fail_what[64];
 };
 
-static char counters[16][256];
+#define MAX_COUNTERS	32	/* 5 + one per class: 17 with aux */
+static char counters[MAX_COUNTERS][256];
 static int ncounters;
 
 static void list_counters(void)
@@ -589,7 +590,7 @@ static void list_counters(void)
 
 	ncounters = 0;
 	while (d && (e = readdir(d)))
-		if (e->d_name[0] != '.' && ncounters < 16)
+		if (e->d_name[0] != '.' && ncounters < MAX_COUNTERS)
 			snprintf(counters[ncounters++], sizeof(counters[0]),
 				 "%s", e->d_name);
 	if (d)

@@ -22,7 +22,7 @@
 #define NOBODY		65534
 #define OUT		"/tmp/ctl.out"
 #define ERR		"/tmp/ctl.err"
-#define ALL_CLASSES	"step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp"
+#define ALL_CLASSES	"step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp,aux"
 
 static char out[8192], err[8192];
 static char recs[16][TA_REC_MAX];
@@ -133,12 +133,13 @@ static const char *const counter_names[] = {
 	TIMEAUDIT_CNT_RATELIMITED, TIMEAUDIT_CNT_MISSED, "events_step",
 	"events_slew", "events_freq", "events_tick", "events_status",
 	"events_tai", "events_denied", "events_drift", "events_rtc",
-	"events_tz", "events_ptp",
+	"events_tz", "events_ptp", "events_aux",
 };
 
 #define NCOUNTERS ARRAY_SIZE(counter_names)
 
 static unsigned long long cval[NCOUNTERS];
+static char unavail[32], unavail_json[64];
 
 static void read_counters(void)
 {
@@ -213,6 +214,13 @@ int main(void)
 
 	/* status: what sysfs says, in human and base units */
 	read_counters();
+	/* "aux" on kernels without auxiliary clocks, else "none". */
+	if (ta_param_read(TIMEAUDIT_PARAM_UNAVAILABLE, unavail,
+			  sizeof(unavail)))
+		snprintf(unavail, sizeof(unavail), "unreadable");
+	snprintf(unavail_json, sizeof(unavail_json),
+		 "\"unavailable_classes\":%s",
+		 strcmp(unavail, "none") ? "[\"aux\"]" : "[]");
 	rc = ctl("status");
 	ksft_test_result(rc == 0 && !err[0], "status: exit 0, nothing on stderr\n");
 	ksft_test_result(has_line(TIMEAUDIT_NAME, "loaded, version " TIMEAUDIT_VERSION) &&
@@ -224,6 +232,7 @@ int main(void)
 			 has_line("tai_threshold", "1s (1 s)") &&
 			 has_line("status_mask", "0x0030 (STA_INS|STA_DEL)") &&
 			 has_line("classes", ALL_CLASSES) &&
+			 has_line(TIMEAUDIT_PARAM_UNAVAILABLE, unavail) &&
 			 has_line("key", TIMEAUDIT_DEF_KEY),
 			 "status: version, locked, thresholds, mask, classes, key\n");
 	ksft_test_result(status_counters_ok(),
@@ -241,7 +250,8 @@ int main(void)
 			 strstr(out, "\"version\":\"" TIMEAUDIT_VERSION "\"") &&
 			 strstr(out, "\"locked\":false") &&
 			 strstr(out, "\"key\":\"" TIMEAUDIT_DEF_KEY "\"") &&
-			 strstr(out, "\"classes\":[\"step\",\"slew\",\"freq\",\"tick\",\"status\",\"tai\",\"denied\",\"drift\",\"rtc\",\"tz\",\"ptp\"]") &&
+			 strstr(out, "\"classes\":[\"step\",\"slew\",\"freq\",\"tick\",\"status\",\"tai\",\"denied\",\"drift\",\"rtc\",\"tz\",\"ptp\",\"aux\"]") &&
+			 strstr(out, unavail_json) &&
 			 strstr(out, "\"thresholds\":{\"step_ns\":1000000,\"slew_ns\":128000000,\"freq_ppb\":10000,\"pll_ppb\":50000,\"tick_us\":1,\"tai_s\":1,") &&
 			 strstr(out, "\"rtc_ns\":1000000000") &&
 			 strstr(out, "\"drift_window_s\":600") &&

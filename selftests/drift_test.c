@@ -113,7 +113,7 @@ int main(void)
 
 	/* The drift class can be switched off like any other. */
 	ta_param_write(TIMEAUDIT_PARAM_CLASSES,
-		       "step,slew,freq,tick,status,tai,denied,rtc,tz,ptp");
+		       "step,slew,freq,tick,status,tai,denied,rtc,tz,ptp,aux");
 	mark = ta_log_mark_synced();
 	for (i = 0; i < 150; i++)
 		step_ns(900000);

@@ -106,7 +106,7 @@ int main(void)
 			 ta_field_ll(rec, TIMEAUDIT_PARAM_FREQ) ==
 			 TIMEAUDIT_DEF_FREQ_PPB &&
 			 !ta_field(rec, "classes", v, sizeof(v)) &&
-			 !strcmp(v, "step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp"),
+			 !strcmp(v, "step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp,aux"),
 			 "load record carries the effective configuration\n");
 	ksft_test_result(ta_counter(TIMEAUDIT_CNT_EMITTED) == 1,
 			 "records_emitted counts the load record\n");

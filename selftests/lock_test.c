@@ -43,7 +43,7 @@
 #define I386_RESULTS	0
 #endif
 #define OP_UNLOAD	"op=" TIMEAUDIT_OP_UNLOAD " "
-#define ALL_CLASSES	"step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp"
+#define ALL_CLASSES	"step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp,aux"
 
 static char rec[TA_REC_MAX];
 static char recs[64][TA_REC_MAX];

@@ -221,7 +221,7 @@ int main(void)
 
 	/* The class switch: counted, not recorded. */
 	ta_param_write(TIMEAUDIT_PARAM_CLASSES,
-		       "step,slew,freq,tick,status,tai,denied,drift,rtc,tz");
+		       "step,slew,freq,tick,status,tai,denied,drift,rtc,tz,aux");
 	events = ta_counter("events_ptp");
 	mark = ta_log_mark_synced();
 	err = set_phc(fd, ta_now_ns() + 3600 * NSEC);

@@ -31,6 +31,8 @@ struct ta_status {
 	bool loaded;
 	bool have_version;
 	char version[TA_VALUE_MAX];
+	bool have_unavailable;		/* older modules have no such file */
+	char unavailable[TA_VALUE_MAX];	/* classes this kernel cannot audit */
 	struct ta_val locked;
 	struct ta_val param[TA_NPARAMS];
 	struct ta_val counter[TA_NCOUNTERS];
@@ -129,6 +131,9 @@ static int ta_collect(struct ta_status *s)
 	err = ta_read(TA_DIR_ROOT, TA_VERSION_FILE, s->version,
 		      sizeof(s->version));
 	s->have_version = !err;
+	err = ta_read(TA_DIR_PARAMS, TIMEAUDIT_PARAM_UNAVAILABLE,
+		      s->unavailable, sizeof(s->unavailable));
+	s->have_unavailable = !err;
 
 	r = ta_get(TA_DIR_PARAMS, TIMEAUDIT_PARAM_LOCKED, TA_KIND_NUM,
 		   &s->locked);
@@ -193,6 +198,8 @@ static void ta_print_text(const struct ta_status *s)
 	       s->have_version ? s->version : "unknown");
 	printf(TA_COL "%s\n", TIMEAUDIT_PARAM_LOCKED, !s->locked.ok ?
 	       "unavailable" : s->locked.num ? "yes" : "no");
+	printf(TA_COL "%s\n", TIMEAUDIT_PARAM_UNAVAILABLE,
+	       s->have_unavailable ? s->unavailable : "unknown");
 	for (i = 0; i < TA_NPARAMS; i++)
 		ta_print_param(&ta_params[i], &s->param[i]);
 	for (i = 0; i < TA_NCOUNTERS; i++) {
@@ -252,6 +259,7 @@ static void ta_print_json(const struct ta_status *s)
 	ta_json_str(stdout, s->loaded && s->have_version ? s->version : NULL);
 	if (!s->loaded) {
 		printf(",\"locked\":null,\"key\":null,\"classes\":null,"
+		       "\"unavailable_classes\":null,"
 		       "\"thresholds\":null,\"counters\":null}\n");
 		return;
 	}
@@ -263,6 +271,14 @@ static void ta_print_json(const struct ta_status *s)
 		ta_json_classes(cls->raw);
 	else
 		printf("null");
+	/* "none" is an empty list; null: the module does not say. */
+	printf(",\"unavailable_classes\":");
+	if (!s->have_unavailable)
+		printf("null");
+	else if (!strcmp(s->unavailable, "none"))
+		printf("[]");
+	else
+		ta_json_classes(s->unavailable);
 	printf(",\"thresholds\":{");
 	for (i = 0; i < TA_NPARAMS; i++) {
 		if (!ta_params[i].json)

@@ -25,9 +25,9 @@
 
 /*
  * Event classes. Each has a switch in the "classes" parameter and, except
- * for "denied", "tz" and "ptp", a threshold parameter of its own. A PTP
- * clock's steps and frequency changes are judged by the step and freq
- * thresholds.
+ * for "denied", "tz", "ptp" and "aux", a threshold parameter of its own.
+ * Steps and frequency changes of a PTP clock or an auxiliary clock are
+ * judged by the step and freq thresholds.
  */
 enum timeaudit_class {
 	TIMEAUDIT_CLASS_STEP,	/* realtime stepped: settimeofday, ADJ_SETOFFSET */
@@ -41,12 +41,13 @@ enum timeaudit_class {
 	TIMEAUDIT_CLASS_RTC,	/* hardware clock written */
 	TIMEAUDIT_CLASS_TZ,	/* kernel timezone changed */
 	TIMEAUDIT_CLASS_PTP,	/* PTP hardware clock set, stepped, retuned */
+	TIMEAUDIT_CLASS_AUX,	/* auxiliary clock (CLOCK_AUX + n) set, retuned, enabled */
 	TIMEAUDIT_CLASS_COUNT
 };
 
 #define TIMEAUDIT_CLASS_NAMES \
 	{ "step", "slew", "freq", "tick", "status", "tai", "denied", \
-	  "drift", "rtc", "tz", "ptp" }
+	  "drift", "rtc", "tz", "ptp", "aux" }
 
 /* Sysfs: /sys/module/timeaudit/parameters/<name>, read-write for root. */
 #define TIMEAUDIT_SYSFS_PARAMS		"/sys/module/timeaudit/parameters"
@@ -69,6 +70,8 @@ enum timeaudit_class {
 #define TIMEAUDIT_PARAM_LOCKED		"locked"	/* 0, or 1 until reboot */
 #define TIMEAUDIT_PARAM_WITNESS		"witness_interval_ms"	/* ms */
 #define TIMEAUDIT_PARAM_HEARTBEAT	"heartbeat_s"	/* s, 0: off */
+/* Read-only: classes whose probe targets this kernel lacks, or "none". */
+#define TIMEAUDIT_PARAM_UNAVAILABLE	"unavailable_classes"
 
 /* Defaults, as documented in Documentation/admin-guide/timeaudit.rst. */
 #define TIMEAUDIT_DEF_STEP_NS		1000000ULL	/* 1 ms */

@@ -40,6 +40,7 @@ P_KEY=$(hdr_str TIMEAUDIT_PARAM_KEY)
 P_LOCKED=$(hdr_str TIMEAUDIT_PARAM_LOCKED)
 P_WIT=$(hdr_str TIMEAUDIT_PARAM_WITNESS)
 P_HB=$(hdr_str TIMEAUDIT_PARAM_HEARTBEAT)
+P_UNAVAIL=$(hdr_str TIMEAUDIT_PARAM_UNAVAILABLE)
 VERSION=$(hdr_str TIMEAUDIT_VERSION)
 EVENTS=$(hdr_str TIMEAUDIT_CNT_EVENTS_PREFIX)
 # In sysfs order, which is the order of status.
@@ -128,6 +129,7 @@ mk_tree() {
 	printf '0\n' >"$R/parameters/$P_LOCKED"
 	printf '1000\n' >"$R/parameters/$P_WIT"
 	printf '3600\n' >"$R/parameters/$P_HB"
+	printf 'aux\n' >"$R/parameters/$P_UNAVAIL"
 	i=10
 	for c in $COUNTERS; do
 		echo $i >"$R/counters/$c"
@@ -157,7 +159,7 @@ echo "TAP version 13"
 check "header names extracted" [ -n "$P_STEP" ] && [ -n "$P_LOCKED" ] &&
 	[ -n "$P_RATE" ] && [ -n "$P_FBUD" ] && [ -n "$P_PLL" ] && [ -n "$P_WIT" ] && [ -n "$P_HB" ] &&
 	[ "$(echo $COUNTERS | wc -w)" -eq 5 ] &&
-	[ "$CLASSES" = "step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp" ]
+	[ "$CLASSES" = "step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp,aux" ]
 
 # --- options -----------------------------------------------------------------
 run --version
@@ -200,6 +202,7 @@ check "status: rate limit exemption" \
 	out_re '^ratelimit_exempt +1s \(1000000000 ns\)$'
 check "status: witness interval" out_re '^witness_interval +1s \(1000 ms\)$'
 check "status: heartbeat" out_re '^heartbeat +1h \(3600 s\)$'
+check "status: classes this kernel lacks" out_re '^unavailable_classes +aux$'
 check "status: mask decoded" out_re '^status_mask +0x0030 \(STA_INS\|STA_DEL\)$'
 check "status: classes" out_re "^classes +$CLASSES\$"
 check "status: key" out_re '^key +time-change$'
@@ -227,6 +230,15 @@ check "--json loaded/version/locked" json_is \
 	"d['loaded'] is True and d['version'] == '$VERSION' and d['locked'] is False"
 check "--json key and classes" json_is \
 	"d['key'] == 'time-change' and ','.join(d['classes']) == '$CLASSES'"
+check "--json classes this kernel lacks" json_is "d['unavailable_classes'] == ['aux']"
+printf 'none\n' >"$R/parameters/$P_UNAVAIL"
+run --json
+check "--json none unavailable: an empty list" json_is "d['unavailable_classes'] == []"
+rm "$R/parameters/$P_UNAVAIL"
+run --json
+check "--json older module without the file: null, exit 0" json_is \
+	"d['unavailable_classes'] is None and $rc == 0"
+printf 'aux\n' >"$R/parameters/$P_UNAVAIL"
 check "--json thresholds in base units" json_is \
 	"d['thresholds'] == {'step_ns': 1000000, 'slew_ns': 128000000,
 	 'freq_ppb': 10000, 'pll_ppb': 50000, 'tick_us': 1, 'tai_s': 1, 'rtc_ns': 1000000000,

@@ -228,7 +228,7 @@ static void test_errors(void)
 	       !strcmp(value_of(&b, "classes"), "drift,rtc,tz"),
 	       "new classes canonicalised");
 	tap_ok(parse("classes = step, leap\n", &b) == TA_EXIT_USAGE &&
-	       has("denied, drift, rtc, tz, ptp, all, none"),
+	       has("denied, drift, rtc, tz, ptp, aux, all, none"),
 	       "unknown class lists every class");
 	tap_ok(parse("foo = 1\n", &b) == TA_EXIT_USAGE &&
 	       has("freq_drift_budget, rate, rate_exempt, witness_interval, heartbeat, classes, key"),

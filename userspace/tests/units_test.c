@@ -465,9 +465,10 @@ static const struct classes_case classes_cases[] = {
 	{ "tz,rtc,drift", TA_OK, C(DRIFT) | C(RTC) | C(TZ) },
 	{ "ptp", TA_OK, C(PTP) },
 	{ "PTP,tz", TA_OK, C(TZ) | C(PTP) },
+	{ "aux", TA_OK, C(AUX) },
 	{ "step,slew,freq,tick,status,tai,denied", TA_OK,
-	  ALL_CLASSES & ~(C(DRIFT) | C(RTC) | C(TZ) | C(PTP)) },
-	{ "step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp", TA_OK,
+	  ALL_CLASSES & ~(C(DRIFT) | C(RTC) | C(TZ) | C(PTP) | C(AUX)) },
+	{ "step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp,aux", TA_OK,
 	  ALL_CLASSES },
 	{ "tz,tz", TA_E_DUP, 0 },
 	{ "rtc,leap", TA_E_NAME, 0 },
@@ -503,11 +504,11 @@ static void test_classes(void)
 	tap_ok(!ta_format_classes(buf, sizeof(buf), C(FREQ) | C(STEP)) &&
 	       !strcmp(buf, "step,freq"), "format_classes keeps enum order");
 	tap_ok(!ta_format_classes(buf, sizeof(buf), ALL_CLASSES) &&
-	       !strcmp(buf, "step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp"),
+	       !strcmp(buf, "step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp,aux"),
 	       "format_classes(all)");
-	tap_ok(TIMEAUDIT_CLASS_COUNT == 11 &&
-	       !strcmp(ta_class_names[TIMEAUDIT_CLASS_COUNT - 1], "ptp"),
-	       "11 classes, ptp last");
+	tap_ok(TIMEAUDIT_CLASS_COUNT == 12 &&
+	       !strcmp(ta_class_names[TIMEAUDIT_CLASS_COUNT - 1], "aux"),
+	       "12 classes, aux last");
 	tap_ok(ta_format_classes(buf, 6, ALL_CLASSES) == -1,
 	       "format_classes reports truncation");
 }
@@ -592,7 +593,7 @@ static const struct param_case param_cases[] = {
 	{ "rate", "20/min", TA_E_UNIT, NULL },
 	{ "classes", "slew,step", TA_OK, "step,slew" },
 	{ "classes", "all", TA_OK,
-	  "step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp" },
+	  "step,slew,freq,tick,status,tai,denied,drift,rtc,tz,ptp,aux" },
 	{ "classes", "none", TA_OK, "none" },
 	{ "key", "ntp-step", TA_OK, "ntp-step" },
 	{ "step", "1.5ns", TA_E_INEXACT, NULL },
@@ -762,7 +763,7 @@ static void test_errmsg(void)
 	tap_ok(!strcmp(buf, "not a whole number of ns"), "inexact message");
 	ta_param_errmsg(ta_param_find("classes"), TA_E_NAME, buf, sizeof(buf));
 	tap_ok(strstr(buf, "step, slew,") &&
-	       strstr(buf, "denied, drift, rtc, tz, ptp, all, none"),
+	       strstr(buf, "denied, drift, rtc, tz, ptp, aux, all, none"),
 	       "class name message lists all classes");
 	ta_param_errmsg(ta_param_find("status"), TA_E_NAME, buf, sizeof(buf));
 	tap_ok(strstr(buf, "PLL, PPSFREQ") && strstr(buf, "CLK"),
@@ -790,11 +791,11 @@ static void test_counters(void)
 	       !strcmp(buf, "events_denied"), "counter 11 is events_denied");
 	tap_ok(!ta_counter_name(12, buf, sizeof(buf)) &&
 	       !strcmp(buf, "events_drift"), "counter 12 is events_drift");
-	tap_ok(TA_NCOUNTERS == 16, "16 counters");
+	tap_ok(TA_NCOUNTERS == 17, "17 counters");
 	tap_ok(!ta_counter_name(TA_NCOUNTERS - 2, buf, sizeof(buf)) &&
-	       !strcmp(buf, "events_tz"), "counter 14 is events_tz");
+	       !strcmp(buf, "events_ptp"), "counter 15 is events_ptp");
 	tap_ok(!ta_counter_name(TA_NCOUNTERS - 1, buf, sizeof(buf)) &&
-	       !strcmp(buf, "events_ptp"), "last counter is events_ptp");
+	       !strcmp(buf, "events_aux"), "last counter is events_aux");
 	tap_ok(ta_counter_name(TA_NCOUNTERS, buf, sizeof(buf)) == -1,
 	       "no counter past the end");
 }
