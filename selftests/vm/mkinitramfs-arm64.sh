@@ -22,6 +22,7 @@
 # env:   TA_INSTALL=0 as for mkinitramfs.sh
 set -eu
 
+# shellcheck disable=SC2034 # out, tests: used by initramfs-common.sh
 out=$1 ko=$2 ctl=$3 tests=$4 uroot=$5 kmods=$6
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(mktemp -d)
@@ -108,29 +109,8 @@ done
 cp "$ko" "$root/ta/timeaudit.ko"
 kver=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
 add_elf "$ctl" /ta/timeauditctl
-for t in "$tests"/* "$tests"/*/*; do
-	[ -f "$t" ] || continue
-	dst=/ta/tests/${t#"$tests"/}
-	if [ "$(head -c 4 "$t" | tail -c 3)" = ELF ]; then
-		add_elf "$t" "$dst"
-	else
-		mkdir -p "$root$(dirname "$dst")"
-		cp "$t" "$root$dst"
-	fi
-done
-
-# What "make install" puts on a real machine, as in mkinitramfs.sh.
-if [ "${TA_INSTALL:-1}" != 0 ]; then
-	ctl_abs=$(cd "$(dirname "$ctl")" && pwd)/$(basename "$ctl")
-	make -s --no-print-directory -C "$here/../.." install-files \
-		DESTDIR="$root" TIMEAUDITCTL="$ctl_abs" >/dev/null
-	mods=$root/lib/modules/$kver
-	mkdir -p "$mods/extra/kmod"
-	cp "$ko" "$mods/extra/kmod/timeaudit.ko"
-	touch "$mods/modules.order" "$mods/modules.builtin" \
-		"$mods/modules.builtin.modinfo"
-	depmod -b "$root" "$kver"
-	ln -s /bin/busybox "$root/sbin/modprobe"
-fi
-
-(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$out"
+# shellcheck source=selftests/vm/initramfs-common.sh
+. "$here/initramfs-common.sh"
+ta_add_tests
+ta_add_install
+ta_pack

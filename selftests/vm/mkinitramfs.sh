@@ -16,6 +16,7 @@
 #        order (Debian 11's ptp.ko and pps_core.ko), copied beside it
 set -eu
 
+# shellcheck disable=SC2034 # out, tests: used by initramfs-common.sh
 out=$1 ko=$2 ctl=$3 tests=$4 kunit=${5:-}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(mktemp -d)
@@ -83,34 +84,8 @@ for dep in ${TA_NIC_DEPS:-}; do
 done
 [ -n "$kunit" ] && cp "$kunit" "$root/ta/timeaudit_kunit.ko"
 add_elf "$ctl" /ta/timeauditctl
-for t in "$tests"/* "$tests"/*/*; do
-	[ -f "$t" ] || continue
-	dst=/ta/tests/${t#"$tests"/}
-	if [ "$(head -c 4 "$t" | tail -c 3)" = ELF ]; then
-		add_elf "$t" "$dst"
-	else
-		mkdir -p "$root$(dirname "$dst")"
-		cp "$t" "$root$dst"
-	fi
-done
-
-# What "make install" puts on a real machine: the helper, its man page,
-# the unit and the /etc files, by make install-files DESTDIR=<image>; and
-# the module where modules_install puts it, for the release it was built
-# for, indexed by depmod for busybox modprobe, which stands in for kmod's
-# /sbin/modprobe, the one the unit runs.
-if [ "${TA_INSTALL:-1}" != 0 ]; then
-	ctl_abs=$(cd "$(dirname "$ctl")" && pwd)/$(basename "$ctl")
-	make -s --no-print-directory -C "$here/../.." install-files \
-		DESTDIR="$root" TIMEAUDITCTL="$ctl_abs" >/dev/null
-	add_elf "$ctl_abs" /usr/local/sbin/timeauditctl	# and its libraries
-	mods=$root/lib/modules/$kver
-	mkdir -p "$mods/extra/kmod"
-	cp "$ko" "$mods/extra/kmod/timeaudit.ko"
-	touch "$mods/modules.order" "$mods/modules.builtin" \
-		"$mods/modules.builtin.modinfo"
-	depmod -b "$root" "$kver"
-	ln -s /bin/busybox "$root/sbin/modprobe"
-fi
-
-(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$out"
+# shellcheck source=selftests/vm/initramfs-common.sh
+. "$here/initramfs-common.sh"
+ta_add_tests
+ta_add_install
+ta_pack
