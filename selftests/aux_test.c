@@ -166,53 +166,40 @@ static int drop_sys_time(void)
 	return syscall(SYS_capset, &h, d);
 }
 
+/* In a child: drop the rights @what needs gone, attempt it; its errno. */
+static int attack_child(int what)
+{
+	int e = 0;
+
+	if (what == ENABLE_NO_CAP ? drop_sys_time() : ta_be_nobody())
+		_exit(1);
+	switch (what) {
+	case SET_NOBODY:
+		e = -aux_set(aux_now() / NSEC + 3600, 0);
+		break;
+	case FREQ_NOBODY:
+		e = -aux_tune(SCALED_PPM(100));
+		break;
+	case STEP_NOBODY:
+		e = -aux_step(3600 * NSEC);
+		break;
+	case ENABLE_NO_CAP:
+		e = -aux_enable("0");
+		break;
+	case SET32_NOBODY:
+		e = -aux_set32(1000000000);
+		break;
+	case FLOOD_NOBODY:
+		e = aux_flood();
+		break;
+	}
+	return e;
+}
+
 /* Run @what in a child; its pid, and its errno (0: allowed) in *@err. */
 static pid_t attack(enum attack what, int *err)
 {
-	int pipefd[2], status, e = 0;
-	pid_t pid;
-
-	if (pipe(pipefd))
-		return -1;
-	pid = fork();
-	if (!pid) {
-		if (what == ENABLE_NO_CAP) {
-			if (drop_sys_time())
-				_exit(1);
-		} else if (setresgid(NOBODY, NOBODY, NOBODY) ||
-			   setresuid(NOBODY, NOBODY, NOBODY)) {
-			_exit(1);
-		}
-		switch (what) {
-		case SET_NOBODY:
-			e = -aux_set(aux_now() / NSEC + 3600, 0);
-			break;
-		case FREQ_NOBODY:
-			e = -aux_tune(SCALED_PPM(100));
-			break;
-		case STEP_NOBODY:
-			e = -aux_step(3600 * NSEC);
-			break;
-		case ENABLE_NO_CAP:
-			e = -aux_enable("0");
-			break;
-		case SET32_NOBODY:
-			e = -aux_set32(1000000000);
-			break;
-		case FLOOD_NOBODY:
-			e = aux_flood();
-			break;
-		}
-		if (write(pipefd[1], &e, sizeof(e)) != sizeof(e))
-			_exit(1);
-		_exit(0);
-	}
-	close(pipefd[1]);
-	if (read(pipefd[0], err, sizeof(*err)) != sizeof(*err))
-		*err = -1;
-	close(pipefd[0]);
-	waitpid(pid, &status, 0);
-	return pid;
+	return ta_run_child(attack_child, what, err);
 }
 
 int main(void)

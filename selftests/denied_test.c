@@ -21,57 +21,46 @@
 
 static char rec[TA_REC_MAX];
 
+/* In a child as nobody: attempt @what; its errno, 0 if allowed. */
+static int nobody_tries(int what)
+{
+	struct timespec ts;
+	struct timex tx = { 0 };
+	int e = 0;
+
+	if (ta_be_nobody())
+		_exit(1);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 3600;
+	switch (what) {
+	case 0:
+		if (clock_settime(CLOCK_REALTIME, &ts))
+			e = errno;
+		break;
+	case 1:
+		tx.modes = ADJ_FREQUENCY;
+		tx.freq = 100 << 16;
+		if (adjtimex(&tx) < 0)
+			e = errno;
+		break;
+	case 2:
+		tx.modes = ADJ_SETOFFSET;
+		tx.time.tv_sec = 3600;
+		if (adjtimex(&tx) < 0)
+			e = errno;
+		break;
+	default:	/* a read is not an attempt to change anything */
+		if (adjtimex(&tx) < 0)
+			e = errno;
+		break;
+	}
+	return e;
+}
+
 /* Run @what as nobody in a child; returns the child's pid, or -1. */
 static pid_t as_nobody(int what, int *err)
 {
-	int pipefd[2], status;
-	pid_t pid;
-
-	if (pipe(pipefd))
-		return -1;
-	pid = fork();
-	if (!pid) {
-		struct timespec ts;
-		struct timex tx = { 0 };
-		int e = 0;
-
-		if (setresgid(NOBODY, NOBODY, NOBODY) ||
-		    setresuid(NOBODY, NOBODY, NOBODY))
-			_exit(1);
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += 3600;
-		switch (what) {
-		case 0:
-			if (clock_settime(CLOCK_REALTIME, &ts))
-				e = errno;
-			break;
-		case 1:
-			tx.modes = ADJ_FREQUENCY;
-			tx.freq = 100 << 16;
-			if (adjtimex(&tx) < 0)
-				e = errno;
-			break;
-		case 2:
-			tx.modes = ADJ_SETOFFSET;
-			tx.time.tv_sec = 3600;
-			if (adjtimex(&tx) < 0)
-				e = errno;
-			break;
-		default:	/* a read is not an attempt to change anything */
-			if (adjtimex(&tx) < 0)
-				e = errno;
-			break;
-		}
-		if (write(pipefd[1], &e, sizeof(e)) != sizeof(e))
-			_exit(1);
-		_exit(0);
-	}
-	close(pipefd[1]);
-	if (read(pipefd[0], err, sizeof(*err)) != sizeof(*err))
-		*err = -1;
-	close(pipefd[0]);
-	waitpid(pid, &status, 0);
-	return pid;
+	return ta_run_child(nobody_tries, what, err);
 }
 
 static int denied(long mark, const char *type, pid_t pid)

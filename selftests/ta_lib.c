@@ -460,3 +460,32 @@ void ta_stop_child(pid_t pid)
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
 }
+
+pid_t ta_run_child(int (*fn)(int), int arg, int *ret)
+{
+	int pipefd[2], r;
+	pid_t pid;
+
+	*ret = -1;
+	if (pipe(pipefd))
+		return -1;
+	pid = fork();
+	if (!pid) {
+		close(pipefd[0]);
+		r = fn(arg);
+		_exit(write(pipefd[1], &r, sizeof(r)) != sizeof(r));
+	}
+	close(pipefd[1]);
+	if (pid > 0 && read(pipefd[0], &r, sizeof(r)) == sizeof(r))
+		*ret = r;
+	close(pipefd[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	return pid;
+}
+
+int ta_be_nobody(void)
+{
+	return setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534) ?
+	       -1 : 0;
+}

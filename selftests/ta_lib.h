@@ -100,5 +100,12 @@ long long ta_now_ns(void);
 pid_t ta_start_child(void (*fn)(void), const char *cmd);
 /* SIGTERM to a child of ta_start_child(), and reap it. */
 void ta_stop_child(pid_t pid);
+/*
+ * @fn(@arg) in a child, which may drop its rights first (ta_be_nobody());
+ * its pid, reaped, and what it returned in *@ret (-1 if it died first).
+ */
+pid_t ta_run_child(int (*fn)(int), int arg, int *ret);
+/* setresgid/setresuid to nobody (65534); 0 or -1. */
+int ta_be_nobody(void);
 
 #endif /* TA_LIB_H */
