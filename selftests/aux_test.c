@@ -97,14 +97,9 @@ static int aux_adj(struct timex *tx)
 
 static int aux_step(long long ns)
 {
-	struct timex tx = { .modes = ADJ_SETOFFSET | ADJ_NANO };
+	struct timex tx = { 0 };
 
-	tx.time.tv_sec = ns / NSEC;
-	tx.time.tv_usec = ns % NSEC;
-	if (tx.time.tv_usec < 0) {
-		tx.time.tv_sec--;
-		tx.time.tv_usec += NSEC;
-	}
+	ta_timex_setoffset(&tx, ns);
 	return aux_adj(&tx);
 }
 

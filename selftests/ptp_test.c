@@ -55,14 +55,9 @@ static int set_phc(int fd, long long ns)
 
 static int step_phc(int fd, long long ns)
 {
-	struct timex tx = { .modes = ADJ_SETOFFSET | ADJ_NANO };
+	struct timex tx = { 0 };
 
-	tx.time.tv_sec = ns / NSEC;
-	tx.time.tv_usec = ns % NSEC;
-	if (tx.time.tv_usec < 0) {
-		tx.time.tv_sec--;
-		tx.time.tv_usec += NSEC;
-	}
+	ta_timex_setoffset(&tx, ns);
 	return clock_adjtime(FD_TO_CLOCKID(fd), &tx) < 0 ? -errno : 0;
 }
 

@@ -37,14 +37,9 @@ static char recs[NSUMS][TA_REC_MAX];
 
 static void step_ns(long long ns)
 {
-	struct timex tx = { .modes = ADJ_SETOFFSET | ADJ_NANO };
+	struct timex tx = { 0 };
 
-	tx.time.tv_sec = ns / 1000000000LL;
-	tx.time.tv_usec = ns % 1000000000LL;
-	if (tx.time.tv_usec < 0) {
-		tx.time.tv_sec--;
-		tx.time.tv_usec += 1000000000LL;
-	}
+	ta_timex_setoffset(&tx, ns);
 	adjtimex(&tx);
 }
 

@@ -484,6 +484,18 @@ pid_t ta_run_child(int (*fn)(int), int arg, int *ret)
 	return pid;
 }
 
+void ta_timex_setoffset(struct timex *tx, long long ns)
+{
+	tx->modes = ADJ_SETOFFSET | ADJ_NANO;
+	/* tv_usec holds ns with ADJ_NANO, and must not be negative */
+	tx->time.tv_sec = ns / 1000000000LL;
+	tx->time.tv_usec = ns % 1000000000LL;
+	if (tx->time.tv_usec < 0) {
+		tx->time.tv_sec--;
+		tx->time.tv_usec += 1000000000LL;
+	}
+}
+
 int ta_be_nobody(void)
 {
 	return setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534) ?

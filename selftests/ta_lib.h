@@ -108,4 +108,8 @@ pid_t ta_run_child(int (*fn)(int), int arg, int *ret);
 /* setresgid/setresuid to nobody (65534); 0 or -1. */
 int ta_be_nobody(void);
 
+struct timex;
+/* An ADJ_SETOFFSET | ADJ_NANO request of @ns, as the kernel wants it. */
+void ta_timex_setoffset(struct timex *tx, long long ns);
+
 #endif /* TA_LIB_H */

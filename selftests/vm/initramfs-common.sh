@@ -4,6 +4,23 @@
 # add_elf SRC DST (a program and the libraries it needs) and sets root,
 # here, ctl, ko, kver, tests and out.
 
+# The users and groups the tests and daemons need, and auditd's setup.
+ta_add_etc() {
+	cat >"$root/etc/passwd" <<'PW'
+root:x:0:0:root:/root:/bin/sh
+_chrony:x:100:101::/var/lib/chrony:/bin/false
+nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+PW
+	cat >"$root/etc/group" <<'GR'
+root:x:0:
+adm:x:4:
+_chrony:x:101:
+nogroup:x:65534:
+GR
+	cp "$here/auditd.conf" "$root/etc/audit/auditd.conf"
+	cp "$here/audit.rules" "$root/etc/audit/audit.rules"
+}
+
 # The selftests: programs with their libraries, the rest as they are.
 ta_add_tests() {
 	for t in "$tests"/* "$tests"/*/*; do

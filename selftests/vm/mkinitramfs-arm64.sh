@@ -71,19 +71,9 @@ for b in /sbin/auditd /sbin/auditctl /sbin/ausearch /sbin/aureport \
 done
 cp -L "$uroot/lib/ld-linux-aarch64.so.1" "$root/lib/"
 
-cat >"$root/etc/passwd" <<'PW'
-root:x:0:0:root:/root:/bin/sh
-_chrony:x:100:101::/var/lib/chrony:/bin/false
-nobody:x:65534:65534:nobody:/nonexistent:/bin/false
-PW
-cat >"$root/etc/group" <<'GR'
-root:x:0:
-adm:x:4:
-_chrony:x:101:
-nogroup:x:65534:
-GR
-cp "$here/auditd.conf" "$root/etc/audit/auditd.conf"
-cp "$here/audit.rules" "$root/etc/audit/audit.rules"
+# shellcheck source=selftests/vm/initramfs-common.sh
+. "$here/initramfs-common.sh"
+ta_add_etc
 cp "$here/run-tests.sh" "$here/kunit.sh" "$root/ta/"
 
 # init: the output ports' drivers and names first (ports-arm64.sh).
@@ -109,8 +99,6 @@ done
 cp "$ko" "$root/ta/timeaudit.ko"
 kver=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
 add_elf "$ctl" /ta/timeauditctl
-# shellcheck source=selftests/vm/initramfs-common.sh
-. "$here/initramfs-common.sh"
 ta_add_tests
 ta_add_install
 ta_pack

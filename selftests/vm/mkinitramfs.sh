@@ -56,19 +56,9 @@ cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/"
 ntpd=${TA_NTPD:-${TA_CACHE:-/var/cache/timeaudit}/ntpsec/root/usr/sbin/ntpd}
 [ -x "$ntpd" ] && add_elf "$ntpd" /usr/sbin/ntpd
 
-cat >"$root/etc/passwd" <<'PW'
-root:x:0:0:root:/root:/bin/sh
-_chrony:x:100:101::/var/lib/chrony:/bin/false
-nobody:x:65534:65534:nobody:/nonexistent:/bin/false
-PW
-cat >"$root/etc/group" <<'GR'
-root:x:0:
-adm:x:4:
-_chrony:x:101:
-nogroup:x:65534:
-GR
-cp "$here/auditd.conf" "$root/etc/audit/auditd.conf"
-cp "$here/audit.rules" "$root/etc/audit/audit.rules"
+# shellcheck source=selftests/vm/initramfs-common.sh
+. "$here/initramfs-common.sh"
+ta_add_etc
 cp "$here/init" "$root/init"
 cp "$here/run-tests.sh" "$here/kunit.sh" "$root/ta/"
 for f in demo.sh bench.sh fleet.sh; do
@@ -84,8 +74,6 @@ for dep in ${TA_NIC_DEPS:-}; do
 done
 [ -n "$kunit" ] && cp "$kunit" "$root/ta/timeaudit_kunit.ko"
 add_elf "$ctl" /ta/timeauditctl
-# shellcheck source=selftests/vm/initramfs-common.sh
-. "$here/initramfs-common.sh"
 ta_add_tests
 ta_add_install
 ta_pack
