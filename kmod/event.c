@@ -124,6 +124,7 @@ void ta_handle_event(const struct ta_event *ev)
 	bool time_fire = false, freq_fire = false, pll_fire = false;
 	bool held = false;
 	struct ta_drift_input in;
+	u64 pll_budget;
 	struct ta_pending *p;
 	struct ta_decision d;
 	struct ta_actor who;
@@ -169,11 +170,6 @@ void ta_handle_event(const struct ta_event *ev)
 		freq_fire = ta_drift_add(&ta_freq_drift, now_s, in.freq_ppb,
 					 cfg.freq_drift_window_s,
 					 cfg.freq_drift_budget_ppb, &freq_res);
-	/* A frequency on record, alone or in a drift record, is the new mark. */
-	pll_fire = ta_freq_excursion(&ta_freq_ref, &in,
-				     in.reset_freq || freq_fire,
-				     cfg.classes & BIT(TIMEAUDIT_CLASS_DRIFT) ?
-				     cfg.pll_threshold_ppb : 0, &pll_res);
 	for (item = 0; item < TA_ITEM_COUNT; item++) {
 		if (!(d.emit & BIT(item)))
 			continue;
@@ -186,6 +182,21 @@ void ta_handle_event(const struct ta_event *ev)
 			held = true;
 		}
 	}
+	/*
+	 * A frequency written out, alone (not held back) or in a drift
+	 * record, is the new mark. pll_threshold_ppb 0 means every move on
+	 * its own, so with the freq class off every move is drift.
+	 */
+	pll_budget = cfg.pll_threshold_ppb;
+	if (!pll_budget && !(cfg.classes & BIT(TIMEAUDIT_CLASS_FREQ)))
+		pll_budget = 1;
+	if (!(cfg.classes & BIT(TIMEAUDIT_CLASS_DRIFT)))
+		pll_budget = 0;
+	pll_fire = ta_freq_excursion(&ta_freq_ref, &in,
+				     (emit & BIT(TA_ITEM_FREQ)) || freq_fire,
+				     pll_budget, &pll_res);
+	if (pll_fire)	/* the caller's small changes are in it too */
+		ta_drift_reset(&ta_freq_drift);
 	raw_spin_unlock_irqrestore(&ta_state_lock, flags);
 
 	if (held)

@@ -311,6 +311,20 @@ static void test_pll(void)
 			 i + 1, net);
 	ta_param_write(TIMEAUDIT_PARAM_FDRIFT_WINDOW, "21600");
 
+	/* pll_threshold_ppb 0 with the freq class off: every move is drift. */
+	ta_param_write(TIMEAUDIT_PARAM_CLASSES,
+		       "step,slew,tick,status,tai,denied,drift,rtc,tz,ptp");
+	ta_param_write(TIMEAUDIT_PARAM_PLL, "0");
+	mark = ta_log_mark_synced();
+	d = pll_offset(4000000);
+	fired = pll_drift_recs(mark);
+	ksft_test_result(llabs(d) >= 11000 && fired == 1 &&
+			 ntp_recs(mark, "freq") == 0,
+			 "freq class off, pll_threshold_ppb 0: a %lld ppb PLL move is one drift record\n",
+			 d);
+	ta_param_write(TIMEAUDIT_PARAM_PLL, "50000");
+	ta_param_write(TIMEAUDIT_PARAM_CLASSES, "all");
+
 	tx.offset = 0;
 	tx.status = st;
 	adj(ADJ_OFFSET | ADJ_STATUS, &tx);
@@ -348,7 +362,7 @@ static void test_steady_state(void)
 int main(void)
 {
 	ksft_print_header();
-	ksft_set_plan(20);
+	ksft_set_plan(21);
 	test_freq();
 	test_tick();
 	test_status();
