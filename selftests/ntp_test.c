@@ -289,8 +289,8 @@ static void test_pll(void)
 
 	/*
 	 * The walk: moves under 50 ppm each, recorded once they took the
-	 * frequency 50 ppm from the one last on record, however slow: with
-	 * a 1 s window no window would hold two of them.
+	 * frequency 50 ppm from the one last on record, however slow: a
+	 * 1 s window holds at most two of them, under 50 ppm.
 	 */
 	ta_param_write(TIMEAUDIT_PARAM_FDRIFT_WINDOW, "1");
 	for (i = 0; i < 6 && !fired; i++) {
