@@ -124,7 +124,6 @@ void ta_handle_event(const struct ta_event *ev)
 	bool time_fire = false, freq_fire = false, pll_fire = false;
 	bool held = false;
 	struct ta_drift_input in;
-	u64 pll_budget;
 	struct ta_pending *p;
 	struct ta_decision d;
 	struct ta_actor who;
@@ -182,19 +181,10 @@ void ta_handle_event(const struct ta_event *ev)
 			held = true;
 		}
 	}
-	/*
-	 * A frequency written out, alone (not held back) or in a drift
-	 * record, is the new mark. pll_threshold_ppb 0 means every move on
-	 * its own, so with the freq class off every move is drift.
-	 */
-	pll_budget = cfg.pll_threshold_ppb;
-	if (!pll_budget && !(cfg.classes & BIT(TIMEAUDIT_CLASS_FREQ)))
-		pll_budget = 1;
-	if (!(cfg.classes & BIT(TIMEAUDIT_CLASS_DRIFT)))
-		pll_budget = 0;
+	/* A frequency written out, alone (not held back) or as drift. */
 	pll_fire = ta_freq_excursion(&ta_freq_ref, &in,
 				     (emit & BIT(TA_ITEM_FREQ)) || freq_fire,
-				     pll_budget, &pll_res);
+				     ta_pll_budget(&cfg), &pll_res);
 	if (pll_fire)	/* the caller's small changes are in it too */
 		ta_drift_reset(&ta_freq_drift);
 	raw_spin_unlock_irqrestore(&ta_state_lock, flags);

@@ -502,6 +502,21 @@ bool ta_drift_add(struct ta_drift *d, s64 now_s, s64 delta, u64 window_s,
 }
 
 /*
+ * How far small frequency changes may go from the mark (0: not judged).
+ * pll_threshold_ppb 0 is "every move on its own": with the freq class
+ * off, as drift records.
+ */
+u64 ta_pll_budget(const struct ta_config *cfg)
+{
+	if (!(cfg->classes & BIT(TIMEAUDIT_CLASS_DRIFT)))
+		return 0;
+	if (!cfg->pll_threshold_ppb &&
+	    !(cfg->classes & BIT(TIMEAUDIT_CLASS_FREQ)))
+		return 1;
+	return cfg->pll_threshold_ppb;
+}
+
+/*
  * A change of the frequency @in, @recorded on its own or not: returns
  * true when the frequency is now @budget or more away from the one last
  * on record (the one before the first change seen, at first), and takes

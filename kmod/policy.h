@@ -218,6 +218,7 @@ struct ta_freq_ref {
 	u32 count;	/* changes since, not recorded on their own */
 };
 
+u64 ta_pll_budget(const struct ta_config *cfg);
 bool ta_freq_excursion(struct ta_freq_ref *r, const struct ta_drift_input *in,
 		       bool recorded, u64 budget, struct ta_drift_result *res);
 

@@ -822,6 +822,15 @@ static void ta_test_pll_zero(struct kunit *test)
 	ev.ntp[TA_NTP_FREQ].new = 0;
 	ta_policy_decide(&ev, cfg, &d);
 	KUNIT_EXPECT_EQ(test, d.seen, 0U);
+
+	/* The mark's budget: 0 (each move alone), 1 ppb with freq off. */
+	KUNIT_EXPECT_EQ(test, ta_pll_budget(cfg), 0ULL);
+	cfg->classes &= ~BIT(TIMEAUDIT_CLASS_FREQ);
+	KUNIT_EXPECT_EQ(test, ta_pll_budget(cfg), 1ULL);
+	cfg->classes &= ~BIT(TIMEAUDIT_CLASS_DRIFT);
+	KUNIT_EXPECT_EQ(test, ta_pll_budget(cfg), 0ULL);
+	*cfg = ta_defaults;
+	KUNIT_EXPECT_EQ(test, ta_pll_budget(cfg), TIMEAUDIT_DEF_PLL_PPB);
 }
 
 
