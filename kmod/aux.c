@@ -12,11 +12,9 @@
  * on a raw spinlock, lockless for readers on PREEMPT_RT too): a step is
  * measured as the change of aux - CLOCK_MONOTONIC around the call.
  */
-#include <linux/cpumask.h>
 #include <linux/kernel.h>
 #include <linux/kobject.h>
 #include <linux/kprobes.h>
-#include <linux/minmax.h>
 #include <linux/moduleparam.h>
 #include <linux/ptrace.h>
 #include <linux/time64.h>
@@ -197,65 +195,43 @@ static int ta_aux_enable_ret(struct kretprobe_instance *ri,
 }
 NOKPROBE_SYMBOL(ta_aux_enable_ret);
 
-#define TA_AUX_PROBE(_sym, _entry, _ret) {				\
-	.kp.symbol_name	= (_sym),					\
-	.entry_handler	= (_entry),					\
-	.handler	= (_ret),					\
-	.data_size	= sizeof(struct ta_aux_data),			\
-}
-
 static struct kretprobe ta_aux_probes[] = {
-	TA_AUX_PROBE(TA_AUX_SET_SYM, ta_aux_set_entry, ta_aux_set_ret),
-	TA_AUX_PROBE(TA_AUX_ADJ_SYM, ta_aux_adj_entry, ta_aux_adj_ret),
-	TA_AUX_PROBE(TA_AUX_ENABLE_SYM, ta_aux_enable_entry,
-		     ta_aux_enable_ret),
+	TA_KRETPROBE(TA_AUX_SET_SYM, ta_aux_set_entry, ta_aux_set_ret,
+		     sizeof(struct ta_aux_data)),
+	TA_KRETPROBE(TA_AUX_ADJ_SYM, ta_aux_adj_entry, ta_aux_adj_ret,
+		     sizeof(struct ta_aux_data)),
+	TA_KRETPROBE(TA_AUX_ENABLE_SYM, ta_aux_enable_entry,
+		     ta_aux_enable_ret, sizeof(struct ta_aux_data)),
 };
+
+static const struct ta_probe_set ta_aux_set = TA_PROBE_SET(ta_aux_probes);
 
 void ta_aux_init(void)
 {
-	int i, err;
+	const char *failed;
+	int err;
 
-	for (i = 0; i < ARRAY_SIZE(ta_aux_probes); i++) {
-		struct kretprobe *rp = &ta_aux_probes[i];
-
-		rp->maxactive = max_t(int, TA_INFLIGHT_SLOTS,
-				      4 * num_possible_cpus());
-		err = register_kretprobe(rp);
-		if (err) {
-			/* A kernel that inlined or renamed it: say so, load. */
-			pr_warn("auxiliary clocks not audited: cannot probe %s: error %d\n",
-				rp->kp.symbol_name, err);
-			while (--i >= 0)
-				unregister_kretprobe(&ta_aux_probes[i]);
-			return;
-		}
+	err = ta_probe_set_register(&ta_aux_set, TA_INFLIGHT_SLOTS, &failed);
+	if (err) {
+		/* A kernel that inlined or renamed it: say so, load. */
+		pr_warn("auxiliary clocks not audited: cannot probe %s: error %d\n",
+			failed, err);
+		return;
 	}
 	ta_aux_available = true;
 }
 
 void ta_aux_exit(void)
 {
-	struct kretprobe *rps[ARRAY_SIZE(ta_aux_probes)];
-	int i;
-
 	if (!ta_aux_available)
 		return;
-	for (i = 0; i < ARRAY_SIZE(ta_aux_probes); i++)
-		rps[i] = &ta_aux_probes[i];
-	unregister_kretprobes(rps, ARRAY_SIZE(rps));
+	ta_probe_set_unregister(&ta_aux_set);
 	ta_aux_available = false;
 }
 
 u64 ta_aux_missed(void)
 {
-	u64 n = 0;
-	int i;
-
-	if (!ta_aux_available)
-		return 0;
-	for (i = 0; i < ARRAY_SIZE(ta_aux_probes); i++)
-		n += ta_aux_probes[i].nmissed;
-	return n;
+	return ta_aux_available ? ta_probe_set_missed(&ta_aux_set) : 0;
 }
 
 #else /* !TA_HAVE_AUX_CLOCKS */

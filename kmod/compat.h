@@ -74,22 +74,13 @@
 #endif
 
 /*
- * Every settimeofday-type call asks security_settime64() first; without
- * CONFIG_SECURITY that is an inline wrapper around cap_settime().
- */
-#ifdef CONFIG_SECURITY
-#define TA_SETTIME_CHECK_SYM	"security_settime64"
-#else
-#define TA_SETTIME_CHECK_SYM	"cap_settime"
-#endif
-
-/*
  * Syscall entry points take the user's pt_regs since 4.17 on x86-64 and
  * 4.19 on arm64 (ARCH_HAS_SYSCALL_WRAPPER). Only read, never written.
  * x86-64: delete_module()'s name is in regs->di, and in regs->bx for the
  * i386 entry of CONFIG_IA32_EMULATION, which has no compat_ version of
- * its own. arm64: in x0; AArch32 tasks (CONFIG_COMPAT) enter the same
- * __arm64_sys_delete_module (no compat_ version either) with r0 there.
+ * its own; stime() exists only there (sys_stime32). arm64: in x0;
+ * AArch32 tasks (CONFIG_COMPAT) enter the same __arm64_sys_delete_module
+ * (no compat_ version either) with r0 there.
  *
  * TA_NR32_* are the 32-bit compat numbers of the calls records name.
  * arm64's asm/unistd32.h cannot be included beside asm/unistd.h (same
@@ -103,6 +94,7 @@
 #ifdef CONFIG_IA32_EMULATION
 #define TA_IA32_SYS_DELETE_MODULE	"__ia32_sys_delete_module"
 #define TA_IA32_DELETE_MODULE_NAME(uregs) ((uregs)->bx)
+#define TA_IA32_SYS_STIME		"__ia32_sys_stime32"
 #endif
 #define TA_NR32_STIME			__NR_ia32_stime
 #define TA_NR32_SETTIMEOFDAY		__NR_ia32_settimeofday

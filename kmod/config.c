@@ -48,6 +48,23 @@ void ta_config_get(struct ta_config *out)
 }
 NOKPROBE_SYMBOL(ta_config_get);
 
+/*
+ * Probe context: the config in force, read in place (no copy) until
+ * ta_config_end(), in an RCU read-side section.
+ */
+const struct ta_config *ta_config_begin(void)
+{
+	rcu_read_lock();
+	return &rcu_dereference(ta_config_cur)->cfg;
+}
+NOKPROBE_SYMBOL(ta_config_begin);
+
+void ta_config_end(void)
+{
+	rcu_read_unlock();
+}
+NOKPROBE_SYMBOL(ta_config_end);
+
 bool ta_config_locked(void)
 {
 	bool locked;

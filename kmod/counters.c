@@ -1,28 +1,40 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Counters are atomics, bumped from probe context and read by sysfs. They
- * sit under the module's own kobject so they vanish with the module.
+ * Counters are per CPU, bumped from probe context without a shared cache
+ * line and added up when sysfs reads them. They sit under the module's
+ * own kobject so they vanish with the module.
  */
-#include <linux/atomic.h>
+#include <linux/cpumask.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
+#include <linux/percpu.h>
 #include <linux/sysfs.h>
 
 #include "compat.h"
 #include "counters.h"
-#include "probes.h"
 
-static atomic64_t ta_counters[TA_CNT_COUNT];
+struct ta_counter_cpu {
+	u64 n[TA_CNT_COUNT];
+};
 
+static DEFINE_PER_CPU(struct ta_counter_cpu, ta_counters);
+static u64 (*ta_missed)(void);	/* probe misses: the probes' own count */
+
+/* Any context: this_cpu_inc() is safe against interrupts and preemption. */
 void ta_count(enum ta_counter c)
 {
-	atomic64_inc(&ta_counters[c]);
+	this_cpu_inc(ta_counters.n[c]);
 }
 NOKPROBE_SYMBOL(ta_count);
 
 u64 ta_counter_read(enum ta_counter c)
 {
-	return atomic64_read(&ta_counters[c]);
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu(ta_counters.n[c], cpu);
+	return sum;
 }
 
 /* Under the module's kobject, attributes are module_attributes. */
@@ -36,8 +48,7 @@ static ssize_t ta_counter_show(TA_MODATTR_CONST struct module_attribute *attr,
 {
 	const struct ta_counter_attr *ca =
 		container_of(attr, struct ta_counter_attr, attr);
-	u64 v = ca->index < 0 ? ta_probes_missed() :
-		atomic64_read(&ta_counters[ca->index]);
+	u64 v = ca->index < 0 ? ta_missed() : ta_counter_read(ca->index);
 
 	return sysfs_emit(buf, "%llu\n", v);
 }
@@ -75,10 +86,11 @@ static const struct attribute_group ta_counter_group = {
 	.attrs = ta_counter_list,
 };
 
-int ta_counters_init(void)
+int ta_counters_init(u64 (*missed)(void))
 {
 	int i;
 
+	ta_missed = missed;
 	for (i = 0; i < ARRAY_SIZE(ta_counter_attrs); i++)
 		ta_counter_list[i] = &ta_counter_attrs[i].attr.attr;
 	return sysfs_create_group(&THIS_MODULE->mkobj.kobj, &ta_counter_group);

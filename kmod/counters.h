@@ -16,7 +16,8 @@ enum ta_counter {
 
 void ta_count(enum ta_counter c);
 u64 ta_counter_read(enum ta_counter c);
-int ta_counters_init(void);
+/* @missed: how many times the probes missed a call, for probe_misses. */
+int ta_counters_init(u64 (*missed)(void));
 void ta_counters_exit(void);
 
 #endif /* TA_COUNTERS_H */

@@ -121,13 +121,13 @@ static void ta_defer_write(const struct ta_pending *p, bool self)
 	who.self = self;
 	ta_config_get(&cfg);
 	if (p->emit)
-		ta_record_event(&p->ev, p->emit, &who, &cfg);
+		ta_record_event(&p->ev, &p->d, p->emit, &who, &cfg);
 	if (p->time_drift)
-		ta_record_drift(&p->ev, &p->time_res, TA_DRIFT_TIME, &who, &cfg);
+		ta_record_drift(&p->ev, &p->d, &p->time_res, TA_DRIFT_TIME, &who, &cfg);
 	if (p->freq_drift)
-		ta_record_drift(&p->ev, &p->freq_res, TA_DRIFT_FREQ, &who, &cfg);
+		ta_record_drift(&p->ev, &p->d, &p->freq_res, TA_DRIFT_FREQ, &who, &cfg);
 	if (p->pll_drift)
-		ta_record_drift(&p->ev, &p->pll_res, TA_DRIFT_PLL, &who, &cfg);
+		ta_record_drift(&p->ev, &p->d, &p->pll_res, TA_DRIFT_PLL, &who, &cfg);
 }
 
 /*

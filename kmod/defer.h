@@ -18,6 +18,7 @@ struct ta_pending {
 	struct callback_head cb;	/* task_work */
 	struct work_struct work;	/* or the workqueue */
 	struct ta_event ev;
+	struct ta_decision d;		/* the values, as judged */
 	u32 emit;			/* BIT(enum ta_item) to record */
 	bool time_drift, freq_drift, pll_drift;	/* drift records to write */
 	struct ta_drift_result time_res, freq_res, pll_res;

@@ -9,6 +9,7 @@
  * and told by a summary record written a second later from a worker.
  */
 #include <linux/atomic.h>
+#include <linux/bitops.h>
 #include <linux/kprobes.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -118,7 +119,8 @@ static void ta_check_missed(void)
 }
 NOKPROBE_SYMBOL(ta_check_missed);
 
-void ta_handle_event(const struct ta_event *ev)
+static void ta_event_judge(const struct ta_event *ev,
+			   const struct ta_config *cfg)
 {
 	struct ta_drift_result time_res = {}, freq_res = {}, pll_res = {};
 	bool time_fire = false, freq_fire = false, pll_fire = false;
@@ -127,21 +129,15 @@ void ta_handle_event(const struct ta_event *ev)
 	struct ta_pending *p;
 	struct ta_decision d;
 	struct ta_actor who;
-	struct ta_config cfg;
-	unsigned long flags;
+	unsigned long flags, seen;
 	u64 now_ns;
 	u32 emit = 0;
 	s64 now_s;
 	int item;
 
-	ta_check_missed();
-	if (ev->result >= 0 && ev->step_ns && ev->path != TA_PATH_PHC)
-		ta_witness_explain(ev->step_ns);
-	ta_config_get(&cfg);
-	ta_policy_decide(ev, &cfg, &d);
-	for (item = 0; item < TA_ITEM_COUNT; item++) {
-		if (!(d.seen & BIT(item)))
-			continue;
+	ta_policy_decide(ev, cfg, &d);
+	seen = d.seen;
+	for_each_set_bit(item, &seen, TA_ITEM_COUNT) {
 		ta_count(TA_CNT_EVENTS + ta_item_class(item));
 		if (!(d.emit & BIT(item)))
 			ta_count(TA_CNT_SUPPRESSED);
@@ -161,20 +157,20 @@ void ta_handle_event(const struct ta_event *ev)
 		ta_drift_reset(&ta_time_drift);
 	if (in.reset_freq)
 		ta_drift_reset(&ta_freq_drift);
-	if (in.time && (cfg.classes & BIT(TIMEAUDIT_CLASS_DRIFT)))
+	if (in.time && (cfg->classes & BIT(TIMEAUDIT_CLASS_DRIFT)))
 		time_fire = ta_drift_add(&ta_time_drift, now_s, in.time_ns,
-					 cfg.drift_window_s,
-					 cfg.drift_budget_ns, &time_res);
-	if (in.freq && (cfg.classes & BIT(TIMEAUDIT_CLASS_DRIFT)))
+					 cfg->drift_window_s,
+					 cfg->drift_budget_ns, &time_res);
+	if (in.freq && (cfg->classes & BIT(TIMEAUDIT_CLASS_DRIFT)))
 		freq_fire = ta_drift_add(&ta_freq_drift, now_s, in.freq_ppb,
-					 cfg.freq_drift_window_s,
-					 cfg.freq_drift_budget_ppb, &freq_res);
+					 cfg->freq_drift_window_s,
+					 cfg->freq_drift_budget_ppb, &freq_res);
 	for (item = 0; item < TA_ITEM_COUNT; item++) {
 		if (!(d.emit & BIT(item)))
 			continue;
-		if (ta_rate_exempt(ev, item, cfg.ratelimit_exempt_ns) ||
+		if (ta_rate_exempt(ev, item, cfg->ratelimit_exempt_ns) ||
 		    ta_rate_take(&ta_rate[ta_item_class(item)], now_ns,
-				 cfg.rate_limit)) {
+				 cfg->rate_limit)) {
 			emit |= BIT(item);
 		} else {
 			ta_hold_back(ev, item, &who);
@@ -184,7 +180,7 @@ void ta_handle_event(const struct ta_event *ev)
 	/* A frequency written out, alone (not held back) or as drift. */
 	pll_fire = ta_freq_excursion(&ta_freq_ref, &in,
 				     (emit & BIT(TA_ITEM_FREQ)) || freq_fire,
-				     ta_pll_budget(&cfg), &pll_res);
+				     ta_pll_budget(cfg), &pll_res);
 	if (pll_fire)	/* the caller's small changes are in it too */
 		ta_drift_reset(&ta_freq_drift);
 	raw_spin_unlock_irqrestore(&ta_state_lock, flags);
@@ -215,6 +211,7 @@ void ta_handle_event(const struct ta_event *ev)
 		return;
 	}
 	p->ev = *ev;
+	p->d = d;
 	p->emit = emit;
 	p->time_drift = time_fire;
 	p->freq_drift = freq_fire;
@@ -224,6 +221,16 @@ void ta_handle_event(const struct ta_event *ev)
 	p->freq_res = freq_res;
 	p->who = who;
 	ta_defer_submit(p);
+}
+NOKPROBE_SYMBOL(ta_event_judge);
+
+void ta_handle_event(const struct ta_event *ev)
+{
+	ta_check_missed();
+	if (ev->result >= 0 && ev->step_ns && ev->path != TA_PATH_PHC)
+		ta_witness_explain(ev->step_ns);
+	ta_event_judge(ev, ta_config_begin());
+	ta_config_end();
 }
 NOKPROBE_SYMBOL(ta_handle_event);
 

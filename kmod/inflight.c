@@ -12,6 +12,7 @@
 #include "inflight.h"
 
 static struct ta_inflight ta_slots[TA_INFLIGHT_SLOTS];
+static atomic64_t ta_inflight_misses;	/* every slot taken: a probe miss */
 
 /* Start where the task's hash points: the first slot tried usually fits. */
 static unsigned int ta_inflight_home(void)
@@ -33,6 +34,7 @@ struct ta_inflight *ta_inflight_claim(void)
 			return s;
 		}
 	}
+	atomic64_inc(&ta_inflight_misses);
 	return NULL;
 }
 NOKPROBE_SYMBOL(ta_inflight_claim);
@@ -58,3 +60,8 @@ void ta_inflight_release(struct ta_inflight *slot)
 	smp_store_release(&slot->task, NULL);
 }
 NOKPROBE_SYMBOL(ta_inflight_release);
+
+u64 ta_inflight_missed(void)
+{
+	return atomic64_read(&ta_inflight_misses);
+}

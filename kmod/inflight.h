@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Per-task hand-off between an outer probe (do_adjtimex,
- * do_sys_settimeofday64) and a probe nested inside the same call.
+ * do_sys_settimeofday64) and a probe nested inside the same call. A
+ * claim that finds every slot taken is counted as a probe miss.
  */
 #ifndef TA_INFLIGHT_H
 #define TA_INFLIGHT_H
@@ -20,5 +21,6 @@ struct ta_inflight {
 struct ta_inflight *ta_inflight_claim(void);
 struct ta_inflight *ta_inflight_find(void);
 void ta_inflight_release(struct ta_inflight *slot);
+u64 ta_inflight_missed(void);
 
 #endif /* TA_INFLIGHT_H */

@@ -18,10 +18,8 @@
  * module's exit records that (ta_lock_forced()).
  */
 #include <linux/atomic.h>
-#include <linux/cpumask.h>
 #include <linux/kprobes.h>
 #include <linux/rcupdate.h>
-#include <linux/minmax.h>
 #include <linux/module.h>
 #include <linux/ptrace.h>
 #include <linux/spinlock.h>
@@ -35,6 +33,7 @@
 #include "compat.h"
 #include "config.h"
 #include "lock.h"
+#include "probes.h"
 #include "record.h"
 
 /* Refusals recorded: a burst of 5, then 5 per second. */
@@ -187,44 +186,29 @@ NOKPROBE_SYMBOL(ta_lock_entry32);
 #endif
 
 static struct kretprobe ta_lock_probes[] = {
-	{
-		.kp.symbol_name	= TA_SYS_DELETE_MODULE,
-		.entry_handler	= ta_lock_entry64,
-		.handler	= ta_lock_ret,
-		.data_size	= sizeof(struct ta_lock_data),
-	},
+	TA_KRETPROBE(TA_SYS_DELETE_MODULE, ta_lock_entry64, ta_lock_ret,
+		     sizeof(struct ta_lock_data)),
 #ifdef TA_IA32_SYS_DELETE_MODULE
-	{
-		.kp.symbol_name	= TA_IA32_SYS_DELETE_MODULE,
-		.entry_handler	= ta_lock_entry32,
-		.handler	= ta_lock_ret,
-		.data_size	= sizeof(struct ta_lock_data),
-	},
+	TA_KRETPROBE(TA_IA32_SYS_DELETE_MODULE, ta_lock_entry32, ta_lock_ret,
+		     sizeof(struct ta_lock_data)),
 #endif
 };
 
+static const struct ta_probe_set ta_lock_set = TA_PROBE_SET(ta_lock_probes);
+
 int ta_lock_init(void)
 {
-	int i, err;
+	const char *failed;
+	int err;
 
 	ta_lock_refill_ns = ktime_get_mono_fast_ns();
 	/* Callers refused early return at once; allowed ones may sleep. */
-	for (i = 0; i < ARRAY_SIZE(ta_lock_probes); i++) {
-		struct kretprobe *rp = &ta_lock_probes[i];
-
-		rp->maxactive = max_t(int, 16, 4 * num_possible_cpus());
-		err = register_kretprobe(rp);
-		if (err) {
-			/* Named one by one: a kernel may lack either entry. */
-			pr_err("cannot probe %s: error %d; is it missing from this kernel (%s)?\n",
-			       rp->kp.symbol_name, err,
-			       init_utsname()->release);
-			while (--i >= 0)
-				unregister_kretprobe(&ta_lock_probes[i]);
-			return err;
-		}
-	}
-	return 0;
+	err = ta_probe_set_register(&ta_lock_set, 16, &failed);
+	if (err)
+		/* Named one by one: a kernel may lack either entry. */
+		pr_err("cannot probe %s: error %d; is it missing from this kernel (%s)?\n",
+		       failed, err, init_utsname()->release);
+	return err;
 }
 
 /*
@@ -234,12 +218,7 @@ int ta_lock_init(void)
  */
 void ta_lock_exit(void)
 {
-	struct kretprobe *rps[ARRAY_SIZE(ta_lock_probes)];
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(ta_lock_probes); i++)
-		rps[i] = &ta_lock_probes[i];
-	unregister_kretprobes(rps, ARRAY_SIZE(rps));
+	ta_probe_set_unregister(&ta_lock_set);
 	wait_var_event(&ta_lock_busy, !atomic_read_acquire(&ta_lock_busy));
 }
 
@@ -267,10 +246,5 @@ u64 ta_lock_suppressed(void)
 
 u64 ta_lock_missed(void)
 {
-	u64 n = 0;
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(ta_lock_probes); i++)
-		n += ta_lock_probes[i].nmissed;
-	return n;
+	return ta_probe_set_missed(&ta_lock_set);
 }

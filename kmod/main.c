@@ -32,7 +32,7 @@ static int __init timeaudit_init(void)
 	struct ta_config cfg;
 	int err;
 
-	err = ta_counters_init();
+	err = ta_counters_init(ta_probes_missed);
 	if (err)
 		goto fail_counters;
 	err = ta_defer_init();

@@ -20,9 +20,22 @@
 
 #include "compat.h"
 #include "event.h"
-#include "phc.h"
 #include "probes.h"
 #include "seen.h"
+
+/* Where clock_settime and clock_adjtime reach any dynamic posix clock. */
+#define TA_PHC_SETTIME_SYM	"pc_clock_settime"
+#define TA_PHC_ADJTIME_SYM	"pc_clock_adjtime"
+
+/* What the entry handlers keep for the return handlers. */
+struct ta_phc_data {
+	dev_t dev;
+	u32 modes;
+	struct __kernel_timex *tx;	/* the kernel's copy, alive on return */
+	s64 freq, new_ns, offset_ns;
+	s64 real_before;
+	char name[TA_PHC_NAME];
+};
 
 #define TA_PHC_CACHE	8
 
@@ -82,7 +95,8 @@ static void ta_phc_event(struct kretprobe_instance *ri, struct pt_regs *regs,
 }
 NOKPROBE_SYMBOL(ta_phc_event);
 
-int ta_phc_settime_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static int ta_phc_settime_entry(struct kretprobe_instance *ri,
+				struct pt_regs *regs)
 {
 	struct ta_phc_data *d = (void *)ri->data;
 	const struct timespec64 *ts;
@@ -95,7 +109,8 @@ int ta_phc_settime_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(ta_phc_settime_entry);
 
-int ta_phc_settime_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+static int ta_phc_settime_ret(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
 {
 	struct ta_phc_data *d = (void *)ri->data;
 	struct ta_event ev = {
@@ -108,7 +123,8 @@ int ta_phc_settime_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(ta_phc_settime_ret);
 
-int ta_phc_adjtime_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static int ta_phc_adjtime_entry(struct kretprobe_instance *ri,
+				struct pt_regs *regs)
 {
 	struct ta_phc_data *d = (void *)ri->data;
 
@@ -121,7 +137,8 @@ int ta_phc_adjtime_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(ta_phc_adjtime_entry);
 
-int ta_phc_adjtime_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+static int ta_phc_adjtime_ret(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
 {
 	struct ta_phc_data *d = (void *)ri->data;
 	struct ta_event ev = {
@@ -146,3 +163,12 @@ int ta_phc_adjtime_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 NOKPROBE_SYMBOL(ta_phc_adjtime_ret);
+
+static struct kretprobe ta_phc_table[] = {
+	TA_KRETPROBE(TA_PHC_SETTIME_SYM, ta_phc_settime_entry,
+		     ta_phc_settime_ret, sizeof(struct ta_phc_data)),
+	TA_KRETPROBE(TA_PHC_ADJTIME_SYM, ta_phc_adjtime_entry,
+		     ta_phc_adjtime_ret, sizeof(struct ta_phc_data)),
+};
+
+const struct ta_probe_set ta_phc_probes = TA_PROBE_SET(ta_phc_table);

@@ -3,11 +3,13 @@
  * Threshold decisions. Everything here is a pure function of its
  * arguments: no locks, no clocks, no audit. The probes build a ta_event,
  * take a snapshot of the config and ask ta_policy_decide() what to log.
+ * Called from probe handlers, so NOKPROBE_SYMBOL like all they call.
  */
 #include <linux/bits.h>
 #include <linux/bitops.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
+#include <linux/kprobes.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/overflow.h>
@@ -40,18 +42,21 @@ enum timeaudit_class ta_item_class(enum ta_item item)
 {
 	return ta_item_classes[item];
 }
+NOKPROBE_SYMBOL(ta_item_class);
 
 u64 ta_abs64(s64 v)
 {
 	/* Defined for S64_MIN too: its magnitude fits in u64. */
 	return v < 0 ? -(u64)v : (u64)v;
 }
+NOKPROBE_SYMBOL(ta_abs64);
 
 /* time_freq is ppm scaled by PPM_SCALE << 16, which is ppb << 32. */
 s64 ta_freq_to_ppb(s64 raw)
 {
 	return raw >> 32;
 }
+NOKPROBE_SYMBOL(ta_freq_to_ppb);
 
 /*
  * timex.freq is ppm << 16, and * 1000 >> 16 is * 125 >> 13: rounded as
@@ -63,6 +68,7 @@ s64 ta_scaled_ppm_to_ppb(s64 scaled)
 	scaled = clamp_t(s64, scaled, S64_MIN / 125, S64_MAX / 125 - 1);
 	return ((scaled + 1) * 125) >> 13;
 }
+NOKPROBE_SYMBOL(ta_scaled_ppm_to_ppb);
 
 /* time_offset is ns << 32 divided by NTP_INTERVAL_FREQ (HZ). */
 s64 ta_offset_to_ns(s64 raw, unsigned int hz)
@@ -71,6 +77,7 @@ s64 ta_offset_to_ns(s64 raw, unsigned int hz)
 
 	return ns + (s64)(((raw & 0xffffffffLL) * hz) >> 32);
 }
+NOKPROBE_SYMBOL(ta_offset_to_ns);
 
 s64 ta_add_sat(s64 a, s64 b)
 {
@@ -80,6 +87,7 @@ s64 ta_add_sat(s64 a, s64 b)
 		return b < 0 ? S64_MIN : S64_MAX;
 	return r;
 }
+NOKPROBE_SYMBOL(ta_add_sat);
 
 s64 ta_sub_sat(s64 a, s64 b)
 {
@@ -89,6 +97,7 @@ s64 ta_sub_sat(s64 a, s64 b)
 		return b > 0 ? S64_MIN : S64_MAX;
 	return r;
 }
+NOKPROBE_SYMBOL(ta_sub_sat);
 
 s64 ta_mul_sat(s64 a, s64 b)
 {
@@ -98,18 +107,21 @@ s64 ta_mul_sat(s64 a, s64 b)
 		return (a < 0) != (b < 0) ? S64_MIN : S64_MAX;
 	return r;
 }
+NOKPROBE_SYMBOL(ta_mul_sat);
 
 u64 ta_abs_diff(s64 a, s64 b)
 {
 	/* Two's complement: the u64 difference is exact either way round. */
 	return a >= b ? (u64)a - (u64)b : (u64)b - (u64)a;
 }
+NOKPROBE_SYMBOL(ta_abs_diff);
 
 /* time_adjust (adjtime()) is in us whatever STA_NANO says. */
 s64 ta_us_to_ns(s64 us)
 {
 	return ta_mul_sat(us, NSEC_PER_USEC);
 }
+NOKPROBE_SYMBOL(ta_us_to_ns);
 
 /*
  * An RTC time in ns since the epoch, as rtc_tm_to_time64() * NSEC_PER_SEC
@@ -134,6 +146,7 @@ s64 ta_rtc_tm_to_ns(const struct rtc_time *tm)
 	secs = ((days * 24 + tm->tm_hour) * 60 + tm->tm_min) * 60 + tm->tm_sec;
 	return ta_mul_sat(secs, NSEC_PER_SEC);
 }
+NOKPROBE_SYMBOL(ta_rtc_tm_to_ns);
 
 /*
  * Decoding an adjtimex() call as the kernel does: timekeeping_validate_timex()
@@ -169,6 +182,7 @@ u32 ta_adjtimex_effects(u32 modes)
 		eff |= TA_ADJ_STEP | TA_ADJ_PRIV;
 	return eff;
 }
+NOKPROBE_SYMBOL(ta_adjtimex_effects);
 
 /*
  * The errno timekeeping_validate_timex() gives @txc, in its order, for a
@@ -223,6 +237,7 @@ s64 ta_setoffset_ns(const struct __kernel_timex *txc, u32 modes)
 		frac = ta_us_to_ns(frac);
 	return ta_add_sat(ta_mul_sat(txc->time.tv_sec, NSEC_PER_SEC), frac);
 }
+NOKPROBE_SYMBOL(ta_setoffset_ns);
 
 /*
  * A threshold of 0 records every event of its class, even one that
@@ -234,6 +249,7 @@ static bool ta_crossed(u64 magnitude, bool requested, u64 threshold)
 		return requested || magnitude;
 	return magnitude >= threshold;
 }
+NOKPROBE_SYMBOL(ta_crossed);
 
 static void ta_mark(struct ta_decision *out, const struct ta_config *cfg,
 		    enum ta_item item, bool crossed)
@@ -242,16 +258,31 @@ static void ta_mark(struct ta_decision *out, const struct ta_config *cfg,
 	if (crossed && (cfg->classes & BIT(ta_item_class(item))))
 		out->emit |= BIT(item);
 }
+NOKPROBE_SYMBOL(ta_mark);
+
+/* An item with the values it was judged on, in its class's unit. */
+static void ta_judge(struct ta_decision *out, const struct ta_config *cfg,
+		     enum ta_item item, s64 old, s64 new, u64 threshold,
+		     bool crossed)
+{
+	out->val[item].old = old;
+	out->val[item].new = new;
+	out->val[item].threshold = threshold;
+	ta_mark(out, cfg, item, crossed);
+}
+NOKPROBE_SYMBOL(ta_judge);
 
 static u64 ta_ntp_delta(const struct ta_event *ev, enum ta_ntp v)
 {
 	return ta_abs_diff(ev->ntp[v].new, ev->ntp[v].old);
 }
+NOKPROBE_SYMBOL(ta_ntp_delta);
 
 static bool ta_ntp_has(const struct ta_event *ev, enum ta_ntp v)
 {
 	return ev->ntp_valid & BIT(v);
 }
+NOKPROBE_SYMBOL(ta_ntp_has);
 
 /*
  * A frequency the caller set is judged by freq_threshold_ppb. Without
@@ -265,27 +296,34 @@ u64 ta_freq_threshold(const struct ta_event *ev, const struct ta_config *cfg)
 		return cfg->threshold[TIMEAUDIT_CLASS_FREQ];
 	return cfg->pll_threshold_ppb;
 }
+NOKPROBE_SYMBOL(ta_freq_threshold);
 
 static void ta_decide_ntp(const struct ta_event *ev,
 			  const struct ta_config *cfg, struct ta_decision *out)
 {
 	const u64 *thr = cfg->threshold;
+	const struct ta_ntp_val *v;
 	u32 m = ev->modes;
+	s64 old, new;
+	u64 t;
 
 	if (ta_ntp_has(ev, TA_NTP_ADJUST)) {
-		const struct ta_ntp_val *a = &ev->ntp[TA_NTP_ADJUST];
-		u64 ns = a->new != a->old ? ta_abs64(ta_us_to_ns(a->new)) : 0;
-
-		ta_mark(out, cfg, TA_ITEM_ADJUST,
-			ta_crossed(ns, true, thr[TIMEAUDIT_CLASS_SLEW]));
+		v = &ev->ntp[TA_NTP_ADJUST];
+		old = ta_us_to_ns(v->old);
+		new = ta_us_to_ns(v->new);
+		ta_judge(out, cfg, TA_ITEM_ADJUST, old, new,
+			 thr[TIMEAUDIT_CLASS_SLEW],
+			 ta_crossed(v->new != v->old ? ta_abs64(new) : 0, true,
+				    thr[TIMEAUDIT_CLASS_SLEW]));
 	}
 	if (ta_ntp_has(ev, TA_NTP_OFFSET) && (m & ADJ_OFFSET)) {
-		const struct ta_ntp_val *o = &ev->ntp[TA_NTP_OFFSET];
-		u64 ns = o->new != o->old ?
-			 ta_abs64(ta_offset_to_ns(o->new, HZ)) : 0;
-
-		ta_mark(out, cfg, TA_ITEM_OFFSET,
-			ta_crossed(ns, true, thr[TIMEAUDIT_CLASS_SLEW]));
+		v = &ev->ntp[TA_NTP_OFFSET];
+		old = ta_offset_to_ns(v->old, HZ);
+		new = ta_offset_to_ns(v->new, HZ);
+		ta_judge(out, cfg, TA_ITEM_OFFSET, old, new,
+			 thr[TIMEAUDIT_CLASS_SLEW],
+			 ta_crossed(v->new != v->old ? ta_abs64(new) : 0, true,
+				    thr[TIMEAUDIT_CLASS_SLEW]));
 	}
 	/*
 	 * The PLL moves freq on ADJ_OFFSET too: judge the value, not the
@@ -294,32 +332,38 @@ static void ta_decide_ntp(const struct ta_event *ev,
 	 */
 	if (ta_ntp_has(ev, TA_NTP_FREQ) &&
 	    ((m & ADJ_FREQUENCY) || ta_ntp_delta(ev, TA_NTP_FREQ))) {
-		const struct ta_ntp_val *f = &ev->ntp[TA_NTP_FREQ];
-		u64 ppb = ta_abs_diff(ta_freq_to_ppb(f->new),
-				      ta_freq_to_ppb(f->old));
-
-		ta_mark(out, cfg, TA_ITEM_FREQ,
-			ta_crossed(ppb, m & ADJ_FREQUENCY,
-				   ta_freq_threshold(ev, cfg)));
+		v = &ev->ntp[TA_NTP_FREQ];
+		old = ta_freq_to_ppb(v->old);
+		new = ta_freq_to_ppb(v->new);
+		t = ta_freq_threshold(ev, cfg);
+		ta_judge(out, cfg, TA_ITEM_FREQ, old, new, t,
+			 ta_crossed(ta_abs_diff(new, old), m & ADJ_FREQUENCY, t));
 	}
 	if (ta_ntp_has(ev, TA_NTP_STATUS) &&
 	    ((m & ADJ_STATUS) || ta_ntp_delta(ev, TA_NTP_STATUS))) {
-		const struct ta_ntp_val *s = &ev->ntp[TA_NTP_STATUS];
-
-		ta_mark(out, cfg, TA_ITEM_STATUS,
-			(s->old ^ s->new) & cfg->status_mask);
+		v = &ev->ntp[TA_NTP_STATUS];
+		ta_judge(out, cfg, TA_ITEM_STATUS, v->old, v->new,
+			 cfg->status_mask,
+			 (v->old ^ v->new) & cfg->status_mask);
 	}
 	if (ta_ntp_has(ev, TA_NTP_TAI) &&
-	    ((m & ADJ_TAI) || ta_ntp_delta(ev, TA_NTP_TAI)))
-		ta_mark(out, cfg, TA_ITEM_TAI,
-			ta_crossed(ta_ntp_delta(ev, TA_NTP_TAI), m & ADJ_TAI,
-				   thr[TIMEAUDIT_CLASS_TAI]));
+	    ((m & ADJ_TAI) || ta_ntp_delta(ev, TA_NTP_TAI))) {
+		v = &ev->ntp[TA_NTP_TAI];
+		ta_judge(out, cfg, TA_ITEM_TAI, v->old, v->new,
+			 thr[TIMEAUDIT_CLASS_TAI],
+			 ta_crossed(ta_ntp_delta(ev, TA_NTP_TAI), m & ADJ_TAI,
+				    thr[TIMEAUDIT_CLASS_TAI]));
+	}
 	if (ta_ntp_has(ev, TA_NTP_TICK) &&
-	    ((m & ADJ_TICK) || ta_ntp_delta(ev, TA_NTP_TICK)))
-		ta_mark(out, cfg, TA_ITEM_TICK,
-			ta_crossed(ta_ntp_delta(ev, TA_NTP_TICK), m & ADJ_TICK,
-				   thr[TIMEAUDIT_CLASS_TICK]));
+	    ((m & ADJ_TICK) || ta_ntp_delta(ev, TA_NTP_TICK))) {
+		v = &ev->ntp[TA_NTP_TICK];
+		ta_judge(out, cfg, TA_ITEM_TICK, v->old, v->new,
+			 thr[TIMEAUDIT_CLASS_TICK],
+			 ta_crossed(ta_ntp_delta(ev, TA_NTP_TICK), m & ADJ_TICK,
+				    thr[TIMEAUDIT_CLASS_TICK]));
+	}
 }
+NOKPROBE_SYMBOL(ta_decide_ntp);
 
 /*
  * A PTP clock: setting it is always recorded (its old time cannot be read
@@ -330,21 +374,25 @@ static void ta_decide_phc(const struct ta_event *ev,
 			  const struct ta_config *cfg, struct ta_decision *out)
 {
 	const u64 *thr = cfg->threshold;
-	u64 ppb;
+	s64 old, new;
 
 	if (ev->phc.settime) {
 		ta_mark(out, cfg, TA_ITEM_PHC_STEP, true);
 	} else if (ev->modes & ADJ_SETOFFSET) {
-		ta_mark(out, cfg, TA_ITEM_PHC_STEP,
-			ta_crossed(ta_abs64(ev->phc.offset_ns), true,
-				   thr[TIMEAUDIT_CLASS_STEP]));
+		ta_judge(out, cfg, TA_ITEM_PHC_STEP, 0, ev->phc.offset_ns,
+			 thr[TIMEAUDIT_CLASS_STEP],
+			 ta_crossed(ta_abs64(ev->phc.offset_ns), true,
+				    thr[TIMEAUDIT_CLASS_STEP]));
 	} else if (ev->modes & ADJ_FREQUENCY) {
-		ppb = ta_abs_diff(ta_scaled_ppm_to_ppb(ev->phc.new_freq),
-				  ta_scaled_ppm_to_ppb(ev->phc.old_freq));
-		ta_mark(out, cfg, TA_ITEM_PHC_FREQ, !ev->phc.old_known ||
-			ta_crossed(ppb, true, thr[TIMEAUDIT_CLASS_FREQ]));
+		old = ta_scaled_ppm_to_ppb(ev->phc.old_freq);
+		new = ta_scaled_ppm_to_ppb(ev->phc.new_freq);
+		ta_judge(out, cfg, TA_ITEM_PHC_FREQ, old, new,
+			 thr[TIMEAUDIT_CLASS_FREQ], !ev->phc.old_known ||
+			 ta_crossed(ta_abs_diff(new, old), true,
+				    thr[TIMEAUDIT_CLASS_FREQ]));
 	}
 }
+NOKPROBE_SYMBOL(ta_decide_phc);
 
 /*
  * An auxiliary clock: its steps are measured (set) or asked for
@@ -358,7 +406,7 @@ static void ta_decide_aux(const struct ta_event *ev,
 			  const struct ta_config *cfg, struct ta_decision *out)
 {
 	const u64 *thr = cfg->threshold;
-	u64 ppb;
+	s64 old, new;
 
 	switch (ev->aux.op) {
 	case TA_AUX_ENABLE:
@@ -366,29 +414,35 @@ static void ta_decide_aux(const struct ta_event *ev,
 			ta_mark(out, cfg, TA_ITEM_AUX_STATE, true);
 		return;
 	case TA_AUX_SET:
-		ta_mark(out, cfg, TA_ITEM_AUX_STEP, !ev->aux.old_known ||
-			ta_crossed(ta_abs64(ev->aux.step_ns), true,
-				   thr[TIMEAUDIT_CLASS_STEP]));
+		ta_judge(out, cfg, TA_ITEM_AUX_STEP, 0, ev->aux.step_ns,
+			 thr[TIMEAUDIT_CLASS_STEP], !ev->aux.old_known ||
+			 ta_crossed(ta_abs64(ev->aux.step_ns), true,
+				    thr[TIMEAUDIT_CLASS_STEP]));
 		return;
 	case TA_AUX_ADJ:
 		break;
 	}
 	if (ev->modes & ADJ_SETOFFSET)
-		ta_mark(out, cfg, TA_ITEM_AUX_STEP,
-			ta_crossed(ta_abs64(ev->aux.step_ns), true,
-				   thr[TIMEAUDIT_CLASS_STEP]));
+		ta_judge(out, cfg, TA_ITEM_AUX_STEP, 0, ev->aux.step_ns,
+			 thr[TIMEAUDIT_CLASS_STEP],
+			 ta_crossed(ta_abs64(ev->aux.step_ns), true,
+				    thr[TIMEAUDIT_CLASS_STEP]));
 	if (!ev->aux.freq_known) {
 		if (ev->modes & ADJ_FREQUENCY)
-			ta_mark(out, cfg, TA_ITEM_AUX_FREQ, true);
+			ta_judge(out, cfg, TA_ITEM_AUX_FREQ, 0, 0,
+				 thr[TIMEAUDIT_CLASS_FREQ], true);
 		return;
 	}
-	ppb = ta_abs_diff(ta_freq_to_ppb(ev->aux.new_freq),
-			  ta_freq_to_ppb(ev->aux.old_freq));
-	if ((ev->modes & ADJ_FREQUENCY) || ppb)
-		ta_mark(out, cfg, TA_ITEM_AUX_FREQ,
-			ta_crossed(ppb, ev->modes & ADJ_FREQUENCY,
-				   thr[TIMEAUDIT_CLASS_FREQ]));
+	old = ta_freq_to_ppb(ev->aux.old_freq);
+	new = ta_freq_to_ppb(ev->aux.new_freq);
+	if ((ev->modes & ADJ_FREQUENCY) || new != old)
+		ta_judge(out, cfg, TA_ITEM_AUX_FREQ, old, new,
+			 thr[TIMEAUDIT_CLASS_FREQ],
+			 ta_crossed(ta_abs_diff(new, old),
+				    ev->modes & ADJ_FREQUENCY,
+				    thr[TIMEAUDIT_CLASS_FREQ]));
 }
+NOKPROBE_SYMBOL(ta_decide_aux);
 
 void ta_policy_decide(const struct ta_event *ev, const struct ta_config *cfg,
 		      struct ta_decision *out)
@@ -422,9 +476,11 @@ void ta_policy_decide(const struct ta_event *ev, const struct ta_config *cfg,
 		 * with no read seen since load, as busybox hwclock does), the
 		 * system time says nothing about what the RTC held: record.
 		 */
-		ta_mark(out, cfg, TA_ITEM_RTC, !ev->rtc.old_known ||
-			ta_crossed(ta_abs_diff(ev->rtc.new_ns, ev->rtc.old_ns),
-				   true, cfg->threshold[TIMEAUDIT_CLASS_RTC]));
+		ta_judge(out, cfg, TA_ITEM_RTC, ev->rtc.old_ns, ev->rtc.new_ns,
+			 cfg->threshold[TIMEAUDIT_CLASS_RTC],
+			 !ev->rtc.old_known ||
+			 ta_crossed(ta_abs_diff(ev->rtc.new_ns, ev->rtc.old_ns),
+				    true, cfg->threshold[TIMEAUDIT_CLASS_RTC]));
 		return;
 	}
 	if (ev->path == TA_PATH_TZ) {
@@ -435,63 +491,59 @@ void ta_policy_decide(const struct ta_event *ev, const struct ta_config *cfg,
 	}
 
 	if (ev->stepped || ev->step_ns)
-		ta_mark(out, cfg, TA_ITEM_STEP,
-			ta_crossed(ta_abs64(ev->step_ns), ev->stepped,
-				   cfg->threshold[TIMEAUDIT_CLASS_STEP]));
+		ta_judge(out, cfg, TA_ITEM_STEP, 0, ev->step_ns,
+			 cfg->threshold[TIMEAUDIT_CLASS_STEP],
+			 ta_crossed(ta_abs64(ev->step_ns), ev->stepped,
+				    cfg->threshold[TIMEAUDIT_CLASS_STEP]));
 	ta_decide_ntp(ev, cfg, out);
 }
+NOKPROBE_SYMBOL(ta_policy_decide);
 
 void ta_drift_reset(struct ta_drift *d)
 {
 	memset(d, 0, sizeof(*d));
 }
-
-/* Whether bucket @i still lies within the window ending at @now_s. */
-static bool ta_drift_live(const struct ta_drift *d, int i, s64 now_s,
-			  s64 width, u64 window_s)
-{
-	return d->b[i].count &&
-	       d->b[i].start_s + width > now_s - (s64)window_s;
-}
+NOKPROBE_SYMBOL(ta_drift_reset);
 
 /*
  * Add @delta at second @now_s; returns true when the net of the last
  * @window_s seconds reaches @budget in either direction, and then each
  * time it doubles again. The level is back at @budget when the window is
  * empty or a whole window passed since the last record, so a steady
- * drift is still recorded once per window.
+ * drift is still recorded once per window. One pass over the ring: a
+ * bucket counts while it lies within the window, except the one that
+ * @now_s starts over.
  */
 bool ta_drift_add(struct ta_drift *d, s64 now_s, s64 delta, u64 window_s,
 		  u64 budget, struct ta_drift_result *r)
 {
 	s64 width = max_t(s64, 1, div_u64(window_s, TA_DRIFT_BUCKETS));
 	s64 start = now_s - (now_s % width);
-	bool empty = true;
+	s64 oldest = now_s - (s64)window_s - width;
+	int cur = (int)(div_s64(start, width) % TA_DRIFT_BUCKETS);
 	u64 mag;
 	int i;
 
-	for (i = 0; i < TA_DRIFT_BUCKETS; i++)
-		if (ta_drift_live(d, i, now_s, width, window_s))
-			empty = false;
-	if (empty || now_s - d->fired_s >= (s64)window_s)
-		d->level = 0;
-	i = (int)(div_s64(start, width) % TA_DRIFT_BUCKETS);
-	if (d->b[i].start_s != start || !d->b[i].count) {
-		d->b[i].start_s = start;
-		d->b[i].sum = 0;
-		d->b[i].count = 0;
+	if (d->b[cur].start_s != start) {
+		d->b[cur].start_s = start;
+		d->b[cur].sum = 0;
+		d->b[cur].count = 0;
 	}
-	d->b[i].sum = ta_add_sat(d->b[i].sum, delta);
-	d->b[i].count++;
-
 	r->net = 0;
 	r->count = 0;
 	for (i = 0; i < TA_DRIFT_BUCKETS; i++) {
-		if (!ta_drift_live(d, i, now_s, width, window_s))
+		if (!d->b[i].count || d->b[i].start_s <= oldest)
 			continue;
 		r->net = ta_add_sat(r->net, d->b[i].sum);
 		r->count += d->b[i].count;
 	}
+	if (!r->count || now_s - d->fired_s >= (s64)window_s)
+		d->level = 0;
+	d->b[cur].sum = ta_add_sat(d->b[cur].sum, delta);
+	d->b[cur].count++;
+	r->net = ta_add_sat(r->net, delta);
+	r->count++;
+
 	mag = ta_abs64(r->net);
 	if (mag < max(d->level, budget))
 		return false;
@@ -500,6 +552,7 @@ bool ta_drift_add(struct ta_drift *d, s64 now_s, s64 delta, u64 window_s,
 	d->fired_s = now_s;
 	return true;
 }
+NOKPROBE_SYMBOL(ta_drift_add);
 
 /*
  * How far small frequency changes may go from the mark (0: not judged).
@@ -515,6 +568,7 @@ u64 ta_pll_budget(const struct ta_config *cfg)
 		return 1;
 	return cfg->pll_threshold_ppb;
 }
+NOKPROBE_SYMBOL(ta_pll_budget);
 
 /*
  * A change of the frequency @in, @recorded on its own or not: returns
@@ -548,6 +602,7 @@ bool ta_freq_excursion(struct ta_freq_ref *r, const struct ta_drift_input *in,
 	r->count = 0;
 	return true;
 }
+NOKPROBE_SYMBOL(ta_freq_excursion);
 
 bool ta_rate_take(struct ta_rate *r, u64 now_ns, u64 rate)
 {
@@ -569,6 +624,7 @@ bool ta_rate_take(struct ta_rate *r, u64 now_ns, u64 rate)
 	r->tokens -= NSEC_PER_SEC;
 	return true;
 }
+NOKPROBE_SYMBOL(ta_rate_take);
 
 /*
  * A step at least @exempt_ns large is written on its own whatever the
@@ -592,6 +648,7 @@ bool ta_rate_exempt(const struct ta_event *ev, enum ta_item item,
 		       ta_abs64(ev->aux.step_ns) >= exempt_ns;
 	return false;
 }
+NOKPROBE_SYMBOL(ta_rate_exempt);
 
 /* Unit of ta_rate_magnitude() for the items of each class. */
 const char *ta_rate_unit(enum timeaudit_class class)
@@ -620,6 +677,7 @@ static u64 ta_us_to_ns_sat(s64 us)
 		return U64_MAX;
 	return ns;
 }
+NOKPROBE_SYMBOL(ta_us_to_ns_sat);
 
 /* The NTP value behind each NTP item, for ta_rate_magnitude(). */
 static const s8 ta_item_ntp[TA_ITEM_COUNT] = {
@@ -675,15 +733,8 @@ u64 ta_rate_magnitude(const struct ta_event *ev, enum ta_item item)
 		return 0;
 	}
 }
+NOKPROBE_SYMBOL(ta_rate_magnitude);
 
-
-/* The slew an adjust/offset item asked for, in ns. */
-static s64 ta_slew_ns(const struct ta_event *ev, enum ta_item item)
-{
-	if (item == TA_ITEM_ADJUST)
-		return ta_us_to_ns(ev->ntp[TA_NTP_ADJUST].new);
-	return ta_offset_to_ns(ev->ntp[TA_NTP_OFFSET].new, HZ);
-}
 
 /*
  * Changes too small to be recorded on their own feed the drift windows;
@@ -708,16 +759,15 @@ void ta_policy_drift_input(const struct ta_event *ev,
 		if (!(quiet & BIT(item)))
 			continue;
 		in->time = true;
-		in->time_ns = ta_add_sat(in->time_ns, item == TA_ITEM_STEP ?
-					 ev->step_ns : ta_slew_ns(ev, item));
+		in->time_ns = ta_add_sat(in->time_ns, d->val[item].new);
 	}
 	if (d->emit & BIT(TA_ITEM_FREQ))
 		in->reset_freq = true;
 	if (!(d->seen & BIT(TA_ITEM_FREQ)))
 		return;
 	in->freq_seen = true;
-	in->freq_old_ppb = ta_freq_to_ppb(ev->ntp[TA_NTP_FREQ].old);
-	in->freq_new_ppb = ta_freq_to_ppb(ev->ntp[TA_NTP_FREQ].new);
+	in->freq_old_ppb = d->val[TA_ITEM_FREQ].old;
+	in->freq_new_ppb = d->val[TA_ITEM_FREQ].new;
 	/*
 	 * Small changes the caller set add up in the frequency window; the
 	 * kernel PLL's moves are judged by how far they took the frequency
@@ -728,3 +778,4 @@ void ta_policy_drift_input(const struct ta_event *ev,
 		in->freq_ppb = in->freq_new_ppb - in->freq_old_ppb;
 	}
 }
+NOKPROBE_SYMBOL(ta_policy_drift_input);

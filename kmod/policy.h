@@ -71,6 +71,10 @@ struct ta_ntp_val {
 	s64 new;
 };
 
+/*
+ * One call seen by a probe. What only one path has shares the union:
+ * an event is zeroed whole and filled for its own path.
+ */
 struct ta_event {
 	enum ta_path path;
 	int result;		/* return value of the probed call */
@@ -79,37 +83,41 @@ struct ta_event {
 	s64 step_ns;		/* measured change of CLOCK_REALTIME */
 	s64 real_before_ns;	/* CLOCK_REALTIME before the call */
 	unsigned long caller;	/* return address, for in-kernel callers */
-	u32 ntp_valid;		/* BIT(enum ta_ntp) for each filled value */
-	struct ta_ntp_val ntp[TA_NTP_COUNT];
-	struct {		/* TA_PATH_RTC */
-		int id;		/* rtcN */
-		bool old_known;	/* we saw it read earlier */
-		s64 old_ns;	/* its time then, carried forward to now */
-		s64 new_ns;	/* what was written */
-	} rtc;
-	struct {		/* TA_PATH_TZ */
-		int old_minuteswest, new_minuteswest;
-		int old_dsttime, new_dsttime;
-	} tz;
-	struct {		/* TA_PATH_PHC */
-		char name[TA_PHC_NAME];	/* the device file's name: ptp0 */
-		bool settime;		/* clock_settime, else clock_adjtime */
-		s64 new_ns;		/* clock_settime: the time written */
-		s64 offset_ns;		/* ADJ_SETOFFSET: the step asked for */
-		bool old_known;		/* frequency seen before this call */
-		s64 old_freq, new_freq;	/* scaled ppm (ppm << 16), as timex */
-	} phc;
-	struct {		/* TA_PATH_AUX */
-		int id;			/* n of CLOCK_AUX + n: aux0..aux7 */
-		enum ta_aux_op op;
-		bool may_set_time;	/* the caller held CAP_SYS_TIME */
-		bool old_known;		/* the clock was running before */
-		s64 old_ns, new_ns;	/* TA_AUX_SET: its time before, asked */
-		s64 step_ns;		/* measured (set) or asked (ADJ_SETOFFSET) */
-		bool freq_known;	/* the NTP core reported old/new */
-		s64 old_freq, new_freq;	/* the NTP core's time_freq, ppb << 32 */
-		bool old_on, new_on;	/* TA_AUX_ENABLE: the state */
-	} aux;
+	union {
+		struct {	/* TA_PATH_ADJTIMEX */
+			u32 ntp_valid;	/* BIT(enum ta_ntp): filled */
+			struct ta_ntp_val ntp[TA_NTP_COUNT];
+		};
+		struct {		/* TA_PATH_RTC */
+			int id;		/* rtcN */
+			bool old_known;	/* we saw it read earlier */
+			s64 old_ns;	/* its time then, carried forward */
+			s64 new_ns;	/* what was written */
+		} rtc;
+		struct {		/* TA_PATH_TZ */
+			int old_minuteswest, new_minuteswest;
+			int old_dsttime, new_dsttime;
+		} tz;
+		struct {		/* TA_PATH_PHC */
+			char name[TA_PHC_NAME];	/* device file: ptp0 */
+			bool settime;	/* clock_settime, else clock_adjtime */
+			s64 new_ns;	/* clock_settime: the time written */
+			s64 offset_ns;	/* ADJ_SETOFFSET: the step asked for */
+			bool old_known;	/* frequency seen before this call */
+			s64 old_freq, new_freq;	/* scaled ppm, as timex */
+		} phc;
+		struct {		/* TA_PATH_AUX */
+			int id;		/* n of CLOCK_AUX + n: aux0..aux7 */
+			enum ta_aux_op op;
+			bool may_set_time;	/* caller held CAP_SYS_TIME */
+			bool old_known;	/* the clock was running before */
+			s64 old_ns, new_ns;	/* TA_AUX_SET: before, asked */
+			s64 step_ns;	/* measured (set), asked (SETOFFSET) */
+			bool freq_known;	/* NTP core reported old/new */
+			s64 old_freq, new_freq;	/* time_freq, ppb << 32 */
+			bool old_on, new_on;	/* TA_AUX_ENABLE: the state */
+		} aux;
+	};
 };
 
 struct ta_config {
@@ -153,9 +161,20 @@ struct ta_config {
 	.heartbeat_s = TIMEAUDIT_DEF_HEARTBEAT_S, \
 }
 
+/*
+ * A value as the policy judged it, converted once into the unit of its
+ * class (ns, ppb, s, us, STA_* flags; a step: old 0, new the step), with
+ * the threshold it was judged by: what the record shows.
+ */
+struct ta_value {
+	s64 old, new;
+	u64 threshold;
+};
+
 struct ta_decision {
 	u32 seen;	/* BIT(enum ta_item): the call touched this value */
 	u32 emit;	/* BIT(enum ta_item): ... and crossed its threshold */
+	struct ta_value val[TA_ITEM_COUNT];	/* items judged on a value */
 };
 
 /*

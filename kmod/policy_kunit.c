@@ -1162,6 +1162,84 @@ static void ta_test_rtc_mktime(struct kunit *test)
 	}
 }
 
+/* --- the values a decision carries to the record ----------------------- */
+
+struct value_case {
+	const char *name;
+	u32 modes;
+	enum ta_ntp v;
+	s64 old, new;		/* raw, as the NTP core keeps them */
+	enum ta_item item;
+	s64 want_old, want_new;	/* in the class's unit */
+	u64 want_threshold;
+};
+
+static const struct value_case value_cases[] = {
+	{ "adjtime 200 ms", ADJ_OFFSET_SINGLESHOT, TA_NTP_ADJUST, -5, 200000,
+	  TA_ITEM_ADJUST, -5000, 200000000, TIMEAUDIT_DEF_SLEW_NS },
+	{ "freq set +20 ppm", ADJ_FREQUENCY, TA_NTP_FREQ, PPB(-1000),
+	  PPB(20000), TA_ITEM_FREQ, -1000, 20000, TIMEAUDIT_DEF_FREQ_PPB },
+	{ "freq by the PLL", ADJ_OFFSET | ADJ_STATUS, TA_NTP_FREQ, PPB(0),
+	  PPB(-60000), TA_ITEM_FREQ, 0, -60000, TIMEAUDIT_DEF_PLL_PPB },
+	{ "tai 37 to 38", ADJ_TAI, TA_NTP_TAI, 37, 38, TA_ITEM_TAI, 37, 38,
+	  TIMEAUDIT_DEF_TAI_S },
+	{ "tick 10000 to 10001", ADJ_TICK, TA_NTP_TICK, 10000, 10001,
+	  TA_ITEM_TICK, 10000, 10001, TIMEAUDIT_DEF_TICK_US },
+	{ "status +STA_INS", ADJ_STATUS, TA_NTP_STATUS, STA_PLL,
+	  STA_PLL | STA_INS, TA_ITEM_STATUS, STA_PLL, STA_PLL | STA_INS,
+	  TIMEAUDIT_DEF_STATUS_MASK },
+};
+
+static void value_desc(const struct value_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(value, value_cases, value_desc);
+
+/* Converted once, with the threshold that judged it: the record prints it. */
+static void ta_test_values(struct kunit *test)
+{
+	const struct value_case *c = test->param_value;
+	struct ta_event ev = {
+		.path = TA_PATH_ADJTIMEX, .modes = c->modes,
+		.ntp_valid = BIT(c->v),
+	};
+	struct ta_decision d;
+
+	ev.ntp[c->v].old = c->old;
+	ev.ntp[c->v].new = c->new;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_ASSERT_TRUE(test, d.seen & BIT(c->item));
+	KUNIT_EXPECT_EQ(test, d.val[c->item].old, c->want_old);
+	KUNIT_EXPECT_EQ(test, d.val[c->item].new, c->want_new);
+	KUNIT_EXPECT_EQ(test, d.val[c->item].threshold, c->want_threshold);
+}
+
+/* A step: old 0, new the step; a PTP clock's frequency in ppb. */
+static void ta_test_values_step_phc(struct kunit *test)
+{
+	struct ta_event ev = {
+		.path = TA_PATH_SETTOD, .stepped = true, .step_ns = -7,
+	};
+	struct ta_decision d;
+
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.val[TA_ITEM_STEP].old, 0LL);
+	KUNIT_EXPECT_EQ(test, d.val[TA_ITEM_STEP].new, -7LL);
+	KUNIT_EXPECT_EQ(test, d.val[TA_ITEM_STEP].threshold,
+			TIMEAUDIT_DEF_STEP_NS);
+
+	ev = (struct ta_event){ .path = TA_PATH_PHC, .modes = ADJ_FREQUENCY };
+	ev.phc.old_known = true;
+	ev.phc.old_freq = 1 << 16;		/* 1 ppm */
+	ev.phc.new_freq = -(25LL << 16);	/* -25 ppm */
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_PHC_FREQ));
+	KUNIT_EXPECT_EQ(test, d.val[TA_ITEM_PHC_FREQ].old, 1000LL);
+	KUNIT_EXPECT_EQ(test, d.val[TA_ITEM_PHC_FREQ].new, -25000LL);
+}
+
 /* --- the bypasses of issue 14, decided end to end ------------------------ */
 
 static void ta_test_bypasses(struct kunit *test)
@@ -1191,7 +1269,10 @@ static void ta_test_bypasses(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_ADJUST));
 	/* below its threshold it feeds drift, saturated, not wrapped */
 	ev.ntp[TA_NTP_ADJUST].new = S64_MAX;
-	d.seen = BIT(TA_ITEM_ADJUST) | BIT(TA_ITEM_OFFSET);
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.val[TA_ITEM_ADJUST].new, S64_MAX);
+	d.val[TA_ITEM_OFFSET].new = 1;	/* and a slew of 1 ns beside it */
+	d.seen |= BIT(TA_ITEM_OFFSET);
 	d.emit = 0;
 	ta_policy_drift_input(&ev, &d, &in);
 	KUNIT_EXPECT_EQ(test, in.time_ns, S64_MAX);
@@ -1243,6 +1324,8 @@ static struct kunit_case ta_policy_cases[] = {
 	KUNIT_CASE_PARAM(ta_test_rtc_ns, rtc_gen_params),
 	KUNIT_CASE(ta_test_rtc_mktime),
 	KUNIT_CASE(ta_test_bypasses),
+	KUNIT_CASE_PARAM(ta_test_values, value_gen_params),
+	KUNIT_CASE(ta_test_values_step_phc),
 	{}
 };
 

@@ -247,7 +247,7 @@ static void ta_log_value(struct audit_buffer *ab, const char *field,
 }
 
 static void ta_record_step(const struct ta_event *ev,
-			   const struct ta_actor *who,
+			   const struct ta_value *v, const struct ta_actor *who,
 			   const struct ta_config *cfg, bool denied)
 {
 	struct timespec64 d = ns_to_timespec64(ev->step_ns);
@@ -267,51 +267,44 @@ static void ta_record_step(const struct ta_event *ev,
 	audit_log_format(ab,
 			 "sec=%lld nsec=%ld delta_ns=%lld old_time=%s new_time=%s threshold_ns=%llu class=%s via=%s",
 			 (long long)d.tv_sec, d.tv_nsec, ev->step_ns,
-			 before, after,
-			 cfg->threshold[TIMEAUDIT_CLASS_STEP],
+			 before, after, v->threshold,
 			 denied ? "denied" : "step", ta_path_names[ev->path]);
 	if (ev->modes)
 		audit_log_format(ab, " modes=0x%x", ev->modes);
 	ta_log_end(ab, who, ev->caller, cfg, ev->result);
 }
 
+/* The raw values of @ev, and @val as the policy converted and judged them. */
 static void ta_log_ntp_values(struct audit_buffer *ab, enum ta_item item,
 			      const struct ta_event *ev,
-			      const struct ta_config *cfg)
+			      const struct ta_value *val)
 {
-	const u64 *thr = cfg->threshold;
 	char a[TA_FLAGS_BUF], b[TA_FLAGS_BUF], c[TA_NUM_BUF];
 	const struct ta_ntp_val *v;
-	s64 old_ppb, new_ppb;
 
 	switch (item) {
 	case TA_ITEM_OFFSET:
 		v = &ev->ntp[TA_NTP_OFFSET];
 		audit_log_format(ab,
 				 "op=offset old=%lld new=%lld old_ns=%lld new_ns=%lld threshold_ns=%llu class=slew",
-				 v->old, v->new, ta_offset_to_ns(v->old, HZ),
-				 ta_offset_to_ns(v->new, HZ),
-				 thr[TIMEAUDIT_CLASS_SLEW]);
+				 v->old, v->new, val->old, val->new,
+				 val->threshold);
 		break;
 	case TA_ITEM_ADJUST:
 		v = &ev->ntp[TA_NTP_ADJUST];
 		audit_log_format(ab,
 				 "op=adjust old=%lld new=%lld old_ns=%lld new_ns=%lld threshold_ns=%llu class=slew",
-				 v->old, v->new, ta_us_to_ns(v->old),
-				 ta_us_to_ns(v->new),
-				 thr[TIMEAUDIT_CLASS_SLEW]);
+				 v->old, v->new, val->old, val->new,
+				 val->threshold);
 		break;
 	case TA_ITEM_FREQ:
 		v = &ev->ntp[TA_NTP_FREQ];
-		old_ppb = ta_freq_to_ppb(v->old);
-		new_ppb = ta_freq_to_ppb(v->new);
-		ta_format_ppm(a, sizeof(a), old_ppb);
-		ta_format_ppm(b, sizeof(b), new_ppb);
-		ta_format_ppm(c, sizeof(c), new_ppb - old_ppb);
+		ta_format_ppm(a, sizeof(a), val->old);
+		ta_format_ppm(b, sizeof(b), val->new);
+		ta_format_ppm(c, sizeof(c), val->new - val->old);
 		audit_log_format(ab,
 				 "op=freq old=%lld new=%lld old_ppm=%s new_ppm=%s delta_ppm=%s threshold_ppb=%llu%s class=freq",
-				 v->old, v->new, a, b, c,
-				 ta_freq_threshold(ev, cfg),
+				 v->old, v->new, a, b, c, val->threshold,
 				 ev->modes & ADJ_FREQUENCY ? "" : " source=pll");
 		break;
 	case TA_ITEM_STATUS:
@@ -322,22 +315,22 @@ static void ta_log_ntp_values(struct audit_buffer *ab, enum ta_item item,
 				 "op=status old=%lld new=%lld old_flags=%s new_flags=%s",
 				 v->old, v->new, a, b);
 		ta_format_status(a, sizeof(a), v->old ^ v->new);
-		audit_log_format(ab, " changed=%s mask=0x%04x class=status", a,
-				 cfg->status_mask);
+		audit_log_format(ab, " changed=%s mask=0x%04llx class=status",
+				 a, val->threshold);
 		break;
 	case TA_ITEM_TAI:
 		v = &ev->ntp[TA_NTP_TAI];
 		audit_log_format(ab,
 				 "op=tai old=%lld new=%lld delta_s=%lld threshold_s=%llu class=tai",
-				 v->old, v->new, v->new - v->old,
-				 thr[TIMEAUDIT_CLASS_TAI]);
+				 v->old, v->new, val->new - val->old,
+				 val->threshold);
 		break;
 	case TA_ITEM_TICK:
 		v = &ev->ntp[TA_NTP_TICK];
 		audit_log_format(ab,
 				 "op=tick old=%lld new=%lld delta_us=%lld threshold_us=%llu class=tick",
-				 v->old, v->new, v->new - v->old,
-				 thr[TIMEAUDIT_CLASS_TICK]);
+				 v->old, v->new, val->new - val->old,
+				 val->threshold);
 		break;
 	default:	/* TA_ITEM_DENIED: nothing changed, so nothing to show */
 		audit_log_format(ab, "op=denied old=0 new=0 class=denied");
@@ -346,15 +339,15 @@ static void ta_log_ntp_values(struct audit_buffer *ab, enum ta_item item,
 }
 
 static void ta_record_ntp(const struct ta_event *ev,
-			  const struct ta_actor *who, enum ta_item item,
-			  const struct ta_config *cfg)
+			  const struct ta_value *val, const struct ta_actor *who,
+			  enum ta_item item, const struct ta_config *cfg)
 {
 	struct audit_buffer *ab;
 
 	ab = ta_start(AUDIT_TIME_ADJNTPVAL, GFP_KERNEL);
 	if (!ab)
 		return;
-	ta_log_ntp_values(ab, item, ev, cfg);
+	ta_log_ntp_values(ab, item, ev, val);
 	audit_log_format(ab, " via=%s modes=0x%x", ta_path_names[ev->path],
 			 ev->modes);
 	if (ev->result >= 0)
@@ -363,7 +356,7 @@ static void ta_record_ntp(const struct ta_event *ev,
 }
 
 static void ta_record_rtc(const struct ta_event *ev,
-			  const struct ta_actor *who,
+			  const struct ta_value *v, const struct ta_actor *who,
 			  const struct ta_config *cfg)
 {
 	s64 base = ev->rtc.old_known ? ev->rtc.old_ns : ev->real_before_ns;
@@ -385,7 +378,7 @@ static void ta_record_rtc(const struct ta_event *ev,
 			 "sec=%lld nsec=%ld rtc=rtc%d old_rtc=%s new_rtc=%s sys_time=%s offset_ns=%lld threshold_ns=%llu class=rtc via=rtc",
 			 (long long)d.tv_sec, d.tv_nsec, ev->rtc.id, old, new,
 			 sys, ta_sub_sat(ev->rtc.new_ns, ev->real_before_ns),
-			 cfg->threshold[TIMEAUDIT_CLASS_RTC]);
+			 v->threshold);
 	ta_log_end(ab, who, ev->caller, cfg, ev->result);
 }
 
@@ -422,6 +415,7 @@ static void ta_log_phc_tail(struct audit_buffer *ab, const struct ta_event *ev,
  * step. A refused attempt shows what it asked for, with res=failed.
  */
 static void ta_record_phc_step(const struct ta_event *ev,
+			       const struct ta_value *v,
 			       const struct ta_actor *who,
 			       const struct ta_config *cfg, bool denied)
 {
@@ -446,8 +440,7 @@ static void ta_record_phc_step(const struct ta_event *ev,
 		d = ns_to_timespec64(ns);
 		audit_log_format(ab,
 				 "sec=%lld nsec=%ld op=phc_step delta_ns=%lld threshold_ns=%llu",
-				 (long long)d.tv_sec, d.tv_nsec, ns,
-				 cfg->threshold[TIMEAUDIT_CLASS_STEP]);
+				 (long long)d.tv_sec, d.tv_nsec, ns, v->threshold);
 	}
 	ta_log_phc_tail(ab, ev, who, cfg, denied);
 }
@@ -458,11 +451,10 @@ static void ta_record_phc_step(const struct ta_event *ev,
  * clock was seen since the module was loaded.
  */
 static void ta_record_phc_freq(const struct ta_event *ev,
+			       const struct ta_value *v,
 			       const struct ta_actor *who,
 			       const struct ta_config *cfg, bool denied)
 {
-	s64 old_ppb = ta_scaled_ppm_to_ppb(ev->phc.old_freq);
-	s64 new_ppb = ta_scaled_ppm_to_ppb(ev->phc.new_freq);
 	char old[TA_NUM_BUF], new[TA_NUM_BUF], delta[TA_NUM_BUF];
 	struct audit_buffer *ab;
 
@@ -475,12 +467,12 @@ static void ta_record_phc_freq(const struct ta_event *ev,
 		ta_log_phc_tail(ab, ev, who, cfg, denied);
 		return;
 	}
-	ta_format_ppm(new, sizeof(new), new_ppb);
+	ta_format_ppm(new, sizeof(new), v->new);
 	if (ev->phc.old_known) {
 		audit_log_format(ab, "op=phc_freq old=%lld new=%lld",
 				 ev->phc.old_freq, ev->phc.new_freq);
-		ta_format_ppm(old, sizeof(old), old_ppb);
-		ta_format_ppm(delta, sizeof(delta), new_ppb - old_ppb);
+		ta_format_ppm(old, sizeof(old), v->old);
+		ta_format_ppm(delta, sizeof(delta), v->new - v->old);
 	} else {
 		audit_log_format(ab, "op=phc_freq old=unknown new=%lld",
 				 ev->phc.new_freq);
@@ -489,7 +481,7 @@ static void ta_record_phc_freq(const struct ta_event *ev,
 	}
 	audit_log_format(ab,
 			 " old_ppm=%s new_ppm=%s delta_ppm=%s threshold_ppb=%llu",
-			 old, new, delta, cfg->threshold[TIMEAUDIT_CLASS_FREQ]);
+			 old, new, delta, v->threshold);
 	ta_log_phc_tail(ab, ev, who, cfg, denied);
 }
 
@@ -513,6 +505,7 @@ static void ta_log_aux_tail(struct audit_buffer *ab, const struct ta_event *ev,
  * set, as asked for a step. A refused attempt is a step of zero.
  */
 static void ta_record_aux_step(const struct ta_event *ev,
+			       const struct ta_value *v,
 			       const struct ta_actor *who,
 			       const struct ta_config *cfg, bool denied)
 {
@@ -535,8 +528,7 @@ static void ta_record_aux_step(const struct ta_event *ev,
 	} else {
 		audit_log_format(ab, " op=aux_step");
 	}
-	audit_log_format(ab, " threshold_ns=%llu",
-			 cfg->threshold[TIMEAUDIT_CLASS_STEP]);
+	audit_log_format(ab, " threshold_ns=%llu", v->threshold);
 	ta_log_aux_tail(ab, ev, who, cfg, denied);
 }
 
@@ -545,11 +537,10 @@ static void ta_record_aux_step(const struct ta_event *ev,
  * keeps them (time_freq, ppb << 32), then in ppm.
  */
 static void ta_record_aux_freq(const struct ta_event *ev,
+			       const struct ta_value *v,
 			       const struct ta_actor *who,
 			       const struct ta_config *cfg, bool denied)
 {
-	s64 old_ppb = ta_freq_to_ppb(ev->aux.old_freq);
-	s64 new_ppb = ta_freq_to_ppb(ev->aux.new_freq);
 	char old[TA_NUM_BUF], new[TA_NUM_BUF], delta[TA_NUM_BUF];
 	struct audit_buffer *ab;
 
@@ -563,13 +554,13 @@ static void ta_record_aux_freq(const struct ta_event *ev,
 		ta_log_aux_tail(ab, ev, who, cfg, denied);
 		return;
 	}
-	ta_format_ppm(old, sizeof(old), old_ppb);
-	ta_format_ppm(new, sizeof(new), new_ppb);
-	ta_format_ppm(delta, sizeof(delta), new_ppb - old_ppb);
+	ta_format_ppm(old, sizeof(old), v->old);
+	ta_format_ppm(new, sizeof(new), v->new);
+	ta_format_ppm(delta, sizeof(delta), v->new - v->old);
 	audit_log_format(ab,
 			 "op=aux_freq old=%lld new=%lld old_ppm=%s new_ppm=%s delta_ppm=%s threshold_ppb=%llu",
 			 ev->aux.old_freq, ev->aux.new_freq, old, new, delta,
-			 cfg->threshold[TIMEAUDIT_CLASS_FREQ]);
+			 v->threshold);
 	ta_log_aux_tail(ab, ev, who, cfg, denied);
 }
 
@@ -588,59 +579,79 @@ static void ta_record_aux_state(const struct ta_event *ev,
 	ta_log_aux_tail(ab, ev, who, cfg, denied);
 }
 
+/* A refusal shows a step or a frequency of zero, and today's threshold. */
 static void ta_record_aux_denied(const struct ta_event *ev,
+				 const struct ta_value *step,
+				 const struct ta_value *freq,
 				 const struct ta_actor *who,
 				 const struct ta_config *cfg)
 {
 	if (ev->aux.op == TA_AUX_ENABLE)
 		ta_record_aux_state(ev, who, cfg, true);
 	else if (ev->aux.op == TA_AUX_ADJ && !(ev->modes & ADJ_SETOFFSET))
-		ta_record_aux_freq(ev, who, cfg, true);
+		ta_record_aux_freq(ev, freq, who, cfg, true);
 	else
-		ta_record_aux_step(ev, who, cfg, true);
+		ta_record_aux_step(ev, step, who, cfg, true);
 }
 
-/* Called from probe context: GFP_KERNEL only, never sleeps. */
-void ta_record_event(const struct ta_event *ev, u32 emit,
-		     const struct ta_actor *who, const struct ta_config *cfg)
+static void ta_record_denied(const struct ta_event *ev,
+			     const struct ta_actor *who,
+			     const struct ta_config *cfg)
 {
+	const struct ta_value step = {
+		.threshold = cfg->threshold[TIMEAUDIT_CLASS_STEP],
+	};
+	const struct ta_value freq = {
+		.threshold = cfg->threshold[TIMEAUDIT_CLASS_FREQ],
+	};
+
+	if (ev->path == TA_PATH_AUX)
+		ta_record_aux_denied(ev, &step, &freq, who, cfg);
+	else if (ev->path == TA_PATH_PHC && !ev->phc.settime &&
+		 !(ev->modes & ADJ_SETOFFSET))
+		ta_record_phc_freq(ev, &freq, who, cfg, true);
+	else if (ev->path == TA_PATH_PHC)
+		ta_record_phc_step(ev, &step, who, cfg, true);
+	else if (ev->path != TA_PATH_ADJTIMEX || (ev->modes & ADJ_SETOFFSET))
+		ta_record_step(ev, &step, who, cfg, true);
+	else
+		ta_record_ntp(ev, NULL, who, TA_ITEM_DENIED, cfg);
+}
+
+/*
+ * In task context: the records @emit asks for, each with the values
+ * @d judged it on.
+ */
+void ta_record_event(const struct ta_event *ev, const struct ta_decision *d,
+		     u32 emit, const struct ta_actor *who,
+		     const struct ta_config *cfg)
+{
+	const struct ta_value *v = d->val;
 	int item;
 
 	if (emit & BIT(TA_ITEM_DENIED)) {
-		/* A refused step is shown as a step of zero. */
-		if (ev->path == TA_PATH_AUX)
-			ta_record_aux_denied(ev, who, cfg);
-		else if (ev->path == TA_PATH_PHC && !ev->phc.settime &&
-		    !(ev->modes & ADJ_SETOFFSET))
-			ta_record_phc_freq(ev, who, cfg, true);
-		else if (ev->path == TA_PATH_PHC)
-			ta_record_phc_step(ev, who, cfg, true);
-		else if (ev->path != TA_PATH_ADJTIMEX ||
-			 (ev->modes & ADJ_SETOFFSET))
-			ta_record_step(ev, who, cfg, true);
-		else
-			ta_record_ntp(ev, who, TA_ITEM_DENIED, cfg);
+		ta_record_denied(ev, who, cfg);
 		return;
 	}
 	if (emit & BIT(TA_ITEM_RTC))
-		ta_record_rtc(ev, who, cfg);
+		ta_record_rtc(ev, &v[TA_ITEM_RTC], who, cfg);
 	if (emit & BIT(TA_ITEM_TZ))
 		ta_record_tz(ev, who, cfg);
 	if (emit & BIT(TA_ITEM_PHC_STEP))
-		ta_record_phc_step(ev, who, cfg, false);
+		ta_record_phc_step(ev, &v[TA_ITEM_PHC_STEP], who, cfg, false);
 	if (emit & BIT(TA_ITEM_PHC_FREQ))
-		ta_record_phc_freq(ev, who, cfg, false);
+		ta_record_phc_freq(ev, &v[TA_ITEM_PHC_FREQ], who, cfg, false);
 	if (emit & BIT(TA_ITEM_AUX_STATE))
 		ta_record_aux_state(ev, who, cfg, false);
 	if (emit & BIT(TA_ITEM_AUX_STEP))
-		ta_record_aux_step(ev, who, cfg, false);
+		ta_record_aux_step(ev, &v[TA_ITEM_AUX_STEP], who, cfg, false);
 	if (emit & BIT(TA_ITEM_AUX_FREQ))
-		ta_record_aux_freq(ev, who, cfg, false);
+		ta_record_aux_freq(ev, &v[TA_ITEM_AUX_FREQ], who, cfg, false);
 	if (emit & BIT(TA_ITEM_STEP))
-		ta_record_step(ev, who, cfg, false);
+		ta_record_step(ev, &v[TA_ITEM_STEP], who, cfg, false);
 	for (item = TA_ITEM_OFFSET; item < TA_ITEM_DENIED; item++)
 		if (emit & BIT(item))
-			ta_record_ntp(ev, who, item, cfg);
+			ta_record_ntp(ev, &v[item], who, item, cfg);
 }
 
 /*
@@ -648,7 +659,7 @@ void ta_record_event(const struct ta_event *ev, u32 emit,
  * clock (TIME_INJOFFSET) or a change of frequency (TIME_ADJNTPVAL); or
  * how far the frequency moved from the one last on record (source=pll).
  */
-void ta_record_drift(const struct ta_event *ev,
+void ta_record_drift(const struct ta_event *ev, const struct ta_decision *dec,
 		     const struct ta_drift_result *res, enum ta_drift_kind kind,
 		     const struct ta_actor *who, const struct ta_config *cfg)
 {
@@ -662,7 +673,7 @@ void ta_record_drift(const struct ta_event *ev,
 	if (!ab)
 		return;
 	if (kind != TA_DRIFT_TIME) {
-		now_ppb = ta_freq_to_ppb(ev->ntp[TA_NTP_FREQ].new);
+		now_ppb = dec->val[TA_ITEM_FREQ].new;
 		ta_format_ppm(a, sizeof(a), now_ppb - res->net);
 		ta_format_ppm(b, sizeof(b), now_ppb);
 		ta_format_ppm(c, sizeof(c), res->net);

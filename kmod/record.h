@@ -42,8 +42,9 @@ struct ta_summary {
 	u64 lost, missed;	/* totals since load, when it is written */
 };
 
-void ta_record_event(const struct ta_event *ev, u32 emit,
-		     const struct ta_actor *who, const struct ta_config *cfg);
+void ta_record_event(const struct ta_event *ev, const struct ta_decision *d,
+		     u32 emit, const struct ta_actor *who,
+		     const struct ta_config *cfg);
 /* Small changes that added up: steps and slews, the frequency. */
 enum ta_drift_kind {
 	TA_DRIFT_TIME,	/* drift_budget_ns */
@@ -51,7 +52,7 @@ enum ta_drift_kind {
 	TA_DRIFT_PLL,	/* away from the last on record: pll_threshold_ppb */
 };
 
-void ta_record_drift(const struct ta_event *ev,
+void ta_record_drift(const struct ta_event *ev, const struct ta_decision *dec,
 		     const struct ta_drift_result *res, enum ta_drift_kind kind,
 		     const struct ta_actor *who, const struct ta_config *cfg);
 int ta_record_summary(const struct ta_summary *sum,

@@ -160,7 +160,7 @@ def ratio(x, b, fmt='.3f'):
 
 
 p('The floors: `selftests/bench/floor/ta_floor.c`, one empty probe on each '
-  'path timeaudit hooks for these calls (do_adjtimex, do_settimeofday64): a '
+  'path timeaudit hooks for these calls (do_adjtimex, do_sys_settimeofday64): a '
   'kprobe whose handler returns at once, or a kretprobe with an empty return '
   'handler. Target: timeaudit at or below the ratio of the issue (17), '
   'all in this one boot.\n')
@@ -225,8 +225,8 @@ for l in open(os.path.join(d, 'datasize.txt')):
     f = l.split()
     ds[f[0]] = int(f[1]) if len(f) > 1 and f[1].isdigit() else None
 probes = [('do_adjtimex', 'ta_adjtimex_data'), ('NTP core', 'ta_ntp_core_data'),
-          ('do_settimeofday64', 'ta_step_data'), ('timekeeping_warp_clock', 'ta_step_data'),
-          ('settime check', None), ('do_sys_settimeofday64', 'ta_tz_data'),
+          ('do_sys_settimeofday64', 'ta_settime_data'),
+          ('do_settimeofday64', 'ta_step_data'), ('stime (i386)', None),
           ('rtc_read_time', 'ta_rtc_data'), ('rtc_set_time', 'ta_rtc_data'),
           ('pc_clock_settime', 'ta_phc_data'), ('pc_clock_adjtime', 'ta_phc_data'),
           ('delete_module', 'ta_lock_data'), ('delete_module (i386)', 'ta_lock_data')]

@@ -61,7 +61,7 @@ done
 for v in $phases; do grep -h '^BENCH ' $B-$v/results.log.clean; done \
 	>$B/raw.txt
 size kmod/timeaudit.ko | tail -n 1 >$B/size.txt
-for s in ta_adjtimex_data ta_ntp_core_data ta_step_data ta_tz_data \
+for s in ta_adjtimex_data ta_ntp_core_data ta_settime_data ta_step_data \
 	 ta_rtc_data ta_phc_data ta_lock_data; do
 	printf '%s %s\n' $s "$(pahole -C $s kmod/timeaudit.ko 2>/dev/null |
 		sed -n 's/.*size: \([0-9]*\),.*/\1/p' | head -n 1)"

@@ -22,6 +22,7 @@
 #define ARCH_I386	"arch=40000003 "
 
 /* arch/x86/entry/syscalls/syscall_32.tbl */
+#define I386_STIME		25
 #define I386_SETTIMEOFDAY	79
 #define I386_ADJTIMEX		124
 #define I386_CLOCK_SETTIME	264
@@ -179,34 +180,45 @@ static void check_freq(void)
 			 n, ret);
 }
 
+/* What a 32-bit caller without CAP_SYS_TIME asks in check_denied(). */
+static long denied_call(long nr)
+{
+	if (nr == I386_STIME) {
+		*(int32_t *)low = (int32_t)time(NULL) + 3600;
+		return int80(nr, (long)low, 0);
+	}
+	return setoffset32(nr, 3600, 0);
+}
+
 /* A 32-bit caller without CAP_SYS_TIME: refused, and recorded. */
-static void check_denied(void)
+static void check_denied(long nr, const char *name)
 {
 	long mark = ta_log_mark_synced();
 	int status = -1, n;
 	pid_t pid = fork();
-	char needle[32];
+	char needle[32], entry[64];
 	const char *needles[] = { needle, "class=denied ", ARCH_I386,
-				  " entry=adjtimex ", " res=failed", NULL };
+				  entry, " res=failed", NULL };
 
 	if (pid == 0) {
 		if (setgid(65534) || setuid(65534))
 			_exit(2);
-		_exit(setoffset32(I386_ADJTIMEX, 3600, 0) == -1 ? 0 : 1);
+		_exit(denied_call(nr) == -EPERM ? 0 : 1);
 	}
 	waitpid(pid, &status, 0);
 	snprintf(needle, sizeof(needle), " pid=%d ", pid);
+	snprintf(entry, sizeof(entry), " entry=%s ", name);
 	n = ta_search(mark, "TIME_INJOFFSET", needles, rec, sizeof(rec));
 	ksft_test_result(WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
 			 n == 1 && strstr(rec, " uid=65534 "),
-			 "i386 adjtimex +1 h as nobody: EPERM, one denied record (%d)\n",
-			 n);
+			 "i386 %s +1 h as nobody: EPERM, one denied record (%d)\n",
+			 name, n);
 }
 
 int main(void)
 {
 	ksft_print_header();
-	ksft_set_plan(11);
+	ksft_set_plan(12);
 	low = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
 	if (low == MAP_FAILED)
@@ -220,6 +232,7 @@ int main(void)
 	check_settime(I386_CLOCK_SETTIME, "clock_settime", 0);
 	check_settime(I386_CLOCK_SETTIME64, "clock_settime64", 1);
 	check_freq();
-	check_denied();
+	check_denied(I386_ADJTIMEX, "adjtimex");
+	check_denied(I386_STIME, "stime");
 	ksft_finished();
 }

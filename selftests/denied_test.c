@@ -49,6 +49,20 @@ static int nobody_tries(int what)
 		if (adjtimex(&tx) < 0)
 			e = errno;
 		break;
+	case 4: {
+		struct timeval tv = { .tv_sec = ts.tv_sec };
+
+		if (settimeofday(&tv, NULL))
+			e = errno;
+		break;
+	}
+	case 5: {	/* the timezone alone: the same check */
+		struct timezone tz = { .tz_minuteswest = -60 };
+
+		if (settimeofday(NULL, &tz))
+			e = errno;
+		break;
+	}
 	default:	/* a read is not an attempt to change anything */
 		if (adjtimex(&tx) < 0)
 			e = errno;
@@ -89,7 +103,7 @@ int main(void)
 	int err, n;
 
 	ksft_print_header();
-	ksft_set_plan(8);
+	ksft_set_plan(12);
 	ta_module_load(NULL);
 
 	mark = ta_log_mark();
@@ -113,6 +127,20 @@ int main(void)
 	ksft_test_result(n == 1 && is_nobody() && ta_field_ll(rec, "delta_ns") == 0,
 			 "ADJ_SETOFFSET as nobody: one step record, nothing applied (%d)\n",
 			 n);
+
+	mark = ta_log_mark();
+	pid = as_nobody(4, &err);
+	ksft_test_result(err == EPERM, "settimeofday as nobody: EPERM\n");
+	n = denied(mark, "TIME_INJOFFSET", pid);
+	ksft_test_result(n == 1 && is_nobody() && ta_field_ll(rec, "delta_ns") == 0,
+			 "settimeofday as nobody: one record, nothing changed (%d)\n", n);
+
+	mark = ta_log_mark();
+	pid = as_nobody(5, &err);
+	ksft_test_result(err == EPERM, "settimeofday(NULL, tz) as nobody: EPERM\n");
+	n = denied(mark, "TIME_INJOFFSET", pid);
+	ksft_test_result(n == 1 && is_nobody(),
+			 "settimeofday(NULL, tz) as nobody: one record (%d)\n", n);
 
 	mark = ta_log_mark();
 	pid = as_nobody(3, &err);

@@ -2,7 +2,7 @@
 /*
  * The floor of make bench: what a probe costs with nothing in it. One
  * probe on each path timeaudit hooks for the calls call_cost makes
- * (do_adjtimex, do_settimeofday64), either a kprobe whose handler
+ * (do_adjtimex, do_sys_settimeofday64), either a kprobe whose handler
  * returns at once (kind=kprobe) or a kretprobe with an empty return
  * handler (kind=kretprobe). timeaudit's cost per call is judged against
  * these, measured in the same boot.
@@ -18,7 +18,7 @@ module_param(kind, charp, 0444);
 MODULE_PARM_DESC(kind, "kprobe or kretprobe (default)");
 
 static const char * const ta_floor_syms[] = {
-	"do_adjtimex", "do_settimeofday64",
+	"do_adjtimex", "do_sys_settimeofday64",
 };
 
 static struct kprobe ta_floor_kp[ARRAY_SIZE(ta_floor_syms)];
