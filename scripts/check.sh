@@ -240,6 +240,8 @@ lane_a
 wait $lane_b_pid
 cat "$res/lane-b.out"
 
+# The failures again, last: a CI log shows only its tail.
+grep -H '^not ok' "$res"/*.tap | sed 's|^.*/\([^/]*\)\.tap:|# failed [\1] |'
 cat "$res"/*.tap | awk -v secs=$(($(date +%s) - t0)) '
 /^ok .*# SKIP/ { skip++; next }
 /^ok/ { pass++ }

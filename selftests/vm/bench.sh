@@ -181,9 +181,9 @@ chrony() {
 cost() {
 	r=1
 	while [ $r -le "$rounds" ]; do
-		for cfg in base kprobe kretprobe ta stock; do
+		for cfg in base kprobe kretprobe kretprobe2 ta stock; do
 			case $cfg in
-			kprobe|kretprobe)
+			kprobe|kretprobe|kretprobe2)
 				insmod $T/ta_floor.ko kind=$cfg ;;
 			ta)	insmod /ta/timeaudit.ko
 				echo "BENCH mem coresize $(cat /sys/module/timeaudit/coresize) initsize $(cat /sys/module/timeaudit/initsize)" ;;
@@ -191,7 +191,7 @@ cost() {
 			esac
 			$T/call_cost "$ncalls" | sed "s/^/BENCH cost $r $cfg /"
 			case $cfg in
-			kprobe|kretprobe)
+			kprobe|kretprobe|kretprobe2)
 				rmmod ta_floor ;;
 			ta)	rmmod timeaudit ;;
 			stock)	auditctl -D >/dev/null ;;

@@ -4,8 +4,11 @@
  * probe on each path timeaudit hooks for the calls call_cost makes
  * (do_adjtimex, do_sys_settimeofday64), either a kprobe whose handler
  * returns at once (kind=kprobe) or a kretprobe with an empty return
- * handler (kind=kretprobe). timeaudit's cost per call is judged against
- * these, measured in the same boot.
+ * handler (kind=kretprobe); kind=kretprobe2 adds one on the NTP core
+ * (ntp_core, __do_adjtimex before 6.17), where timeaudit copies the
+ * kernel's old NTP values: the floor of a change that needs them.
+ * timeaudit's cost per call is judged against these, measured in the
+ * same boot.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -15,11 +18,14 @@
 
 static char *kind = "kretprobe";
 module_param(kind, charp, 0444);
-MODULE_PARM_DESC(kind, "kprobe or kretprobe (default)");
+MODULE_PARM_DESC(kind, "kprobe, kretprobe (default) or kretprobe2");
 
-static const char * const ta_floor_syms[] = {
-	"do_adjtimex", "do_sys_settimeofday64",
-};
+static char *ntp_core = "__do_adjtimex";
+module_param(ntp_core, charp, 0444);
+MODULE_PARM_DESC(ntp_core, "The NTP core kind=kretprobe2 probes too");
+
+/* do_adjtimex, do_sys_settimeofday64 and, for kretprobe2, ntp_core. */
+static const char *ta_floor_syms[3];
 
 static struct kprobe ta_floor_kp[ARRAY_SIZE(ta_floor_syms)];
 static struct kretprobe ta_floor_krp[ARRAY_SIZE(ta_floor_syms)];
@@ -51,11 +57,16 @@ static int __init ta_floor_init(void)
 {
 	int i, err = 0;
 
-	if (!strcmp(kind, "kretprobe"))
+	ta_floor_syms[0] = "do_adjtimex";
+	ta_floor_syms[1] = "do_sys_settimeofday64";
+	if (!strcmp(kind, "kretprobe2"))
+		ta_floor_syms[2] = ntp_core;
+	if (!strncmp(kind, "kretprobe", 9))
 		ta_floor_ret = true;
 	else if (strcmp(kind, "kprobe"))
 		return -EINVAL;
-	for (i = 0; i < ARRAY_SIZE(ta_floor_syms) && !err; i++) {
+	for (i = 0; i < ARRAY_SIZE(ta_floor_syms) && ta_floor_syms[i] &&
+	     !err; i++) {
 		if (ta_floor_ret) {
 			ta_floor_krp[i].kp.symbol_name = ta_floor_syms[i];
 			ta_floor_krp[i].handler = ta_floor_exit;
@@ -75,7 +86,7 @@ static int __init ta_floor_init(void)
 
 static void __exit ta_floor_exit_module(void)
 {
-	ta_floor_unregister(ARRAY_SIZE(ta_floor_syms));
+	ta_floor_unregister(ta_floor_syms[2] ? 3 : 2);
 }
 
 module_init(ta_floor_init);
