@@ -87,8 +87,11 @@ static int ta_settime_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	if (d->slot)
 		ta_inflight_release(d->slot);
-	/* A refusal, or an invalid request: one event, whatever it asked. */
-	if ((long)regs_return_value(regs) < 0) {
+	/*
+	 * A refusal, or an invalid request: one event, whatever it asked.
+	 * An int: the upper half of the register is not part of it.
+	 */
+	if ((int)regs_return_value(regs) < 0) {
 		ta_settime_event(ri, regs, TA_PATH_SETTOD, false, 0);
 		return 0;
 	}
