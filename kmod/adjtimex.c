@@ -60,7 +60,7 @@ static int ta_adjtimex_entry(struct kretprobe_instance *ri,
 	 */
 	d->slot = NULL;
 	if ((d->effects & TA_ADJ_NTP) && ta_may_set_time())
-		d->slot = ta_inflight_claim();
+		d->slot = ta_inflight_claim(true);
 	/* The time before is only shown in a step's record. */
 	d->real_before = d->effects & TA_ADJ_STEP ? ktime_get_real_ns() : 0;
 	d->txc = txc;

@@ -34,7 +34,7 @@ static struct ta_summary ta_summary;	/* guarded by ta_state_lock */
 
 /* Losses and misses already told by a summary; the summary worker's. */
 static u64 ta_told_lost, ta_told_missed;
-static atomic64_t ta_missed_seen = ATOMIC64_INIT(0);
+static u64 ta_missed_seen;	/* the witness's worker only */
 static bool ta_summary_off;	/* module exit: no more summaries queued */
 
 static void ta_summary_work(struct work_struct *work)
@@ -107,17 +107,20 @@ static void ta_hold_back(const struct ta_event *ev, enum ta_item item,
 }
 NOKPROBE_SYMBOL(ta_hold_back);
 
-/* Probe context: a miss is told by a summary, like a loss. */
-static void ta_check_missed(void)
+/*
+ * Every witness_interval_ms, from the witness's worker: a probe that
+ * missed a call is told by a summary, like a loss. Not on every event:
+ * a missed call makes none.
+ */
+void ta_event_tick(void)
 {
 	u64 missed = ta_probes_missed();
 
-	if (missed != (u64)atomic64_read(&ta_missed_seen)) {
-		atomic64_set(&ta_missed_seen, missed);
+	if (missed != ta_missed_seen) {
+		ta_missed_seen = missed;
 		ta_summary_soon();
 	}
 }
-NOKPROBE_SYMBOL(ta_check_missed);
 
 static void ta_event_judge(const struct ta_event *ev,
 			   const struct ta_config *cfg)
@@ -165,9 +168,8 @@ static void ta_event_judge(const struct ta_event *ev,
 		freq_fire = ta_drift_add(&ta_freq_drift, now_s, in.freq_ppb,
 					 cfg->freq_drift_window_s,
 					 cfg->freq_drift_budget_ppb, &freq_res);
-	for (item = 0; item < TA_ITEM_COUNT; item++) {
-		if (!(d.emit & BIT(item)))
-			continue;
+	seen = d.emit;
+	for_each_set_bit(item, &seen, TA_ITEM_COUNT) {
 		if (ta_rate_exempt(ev, item, cfg->ratelimit_exempt_ns) ||
 		    ta_rate_take(&ta_rate[ta_item_class(item)], now_ns,
 				 cfg->rate_limit)) {
@@ -226,7 +228,6 @@ NOKPROBE_SYMBOL(ta_event_judge);
 
 void ta_handle_event(const struct ta_event *ev)
 {
-	ta_check_missed();
 	if (ev->result >= 0 && ev->step_ns && ev->path != TA_PATH_PHC)
 		ta_witness_explain(ev->step_ns);
 	ta_event_judge(ev, ta_config_begin());

@@ -7,6 +7,7 @@
 
 void ta_handle_event(const struct ta_event *ev);
 void ta_event_loss(void);
+void ta_event_tick(void);
 void ta_event_exit(void);
 
 #endif /* TA_EVENT_H */

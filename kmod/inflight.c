@@ -21,7 +21,8 @@ static unsigned int ta_inflight_home(void)
 }
 NOKPROBE_SYMBOL(ta_inflight_home);
 
-struct ta_inflight *ta_inflight_claim(void)
+/* @needed: without a slot the call is not followed, a probe miss. */
+struct ta_inflight *ta_inflight_claim(bool needed)
 {
 	unsigned int home = ta_inflight_home();
 	int i;
@@ -34,7 +35,8 @@ struct ta_inflight *ta_inflight_claim(void)
 			return s;
 		}
 	}
-	atomic64_inc(&ta_inflight_misses);
+	if (needed)
+		atomic64_inc(&ta_inflight_misses);
 	return NULL;
 }
 NOKPROBE_SYMBOL(ta_inflight_claim);

@@ -2,7 +2,8 @@
 /*
  * Per-task hand-off between an outer probe (do_adjtimex,
  * do_sys_settimeofday64) and a probe nested inside the same call. A
- * claim that finds every slot taken is counted as a probe miss.
+ * claim that finds every slot taken, when the call is then not followed,
+ * is counted as a probe miss.
  */
 #ifndef TA_INFLIGHT_H
 #define TA_INFLIGHT_H
@@ -18,7 +19,7 @@ struct ta_inflight {
 	struct audit_ntp_data ntp;	/* old and new NTP values */
 };
 
-struct ta_inflight *ta_inflight_claim(void);
+struct ta_inflight *ta_inflight_claim(bool needed);
 struct ta_inflight *ta_inflight_find(void);
 void ta_inflight_release(struct ta_inflight *slot);
 u64 ta_inflight_missed(void);

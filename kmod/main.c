@@ -38,7 +38,7 @@ static int __init timeaudit_init(void)
 	err = ta_defer_init();
 	if (err)
 		goto fail_defer;
-	err = ta_witness_init();
+	err = ta_witness_init(ta_event_tick);
 	if (err)
 		goto fail_witness;
 	err = ta_probes_init();

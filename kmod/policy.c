@@ -510,39 +510,47 @@ NOKPROBE_SYMBOL(ta_drift_reset);
  * @window_s seconds reaches @budget in either direction, and then each
  * time it doubles again. The level is back at @budget when the window is
  * empty or a whole window passed since the last record, so a steady
- * drift is still recorded once per window. One pass over the ring: a
- * bucket counts while it lies within the window, except the one that
- * @now_s starts over.
+ * drift is still recorded once per window. The net is added up over the
+ * ring once per second (a bucket counts while it lies within the window,
+ * except the one that @now_s starts over), and kept up to date by each
+ * change within that second: a burst costs one addition per change.
  */
 bool ta_drift_add(struct ta_drift *d, s64 now_s, s64 delta, u64 window_s,
 		  u64 budget, struct ta_drift_result *r)
 {
-	s64 width = max_t(s64, 1, div_u64(window_s, TA_DRIFT_BUCKETS));
-	s64 start = now_s - (now_s % width);
-	s64 oldest = now_s - (s64)window_s - width;
-	int cur = (int)(div_s64(start, width) % TA_DRIFT_BUCKETS);
 	u64 mag;
 	int i;
 
-	if (d->b[cur].start_s != start) {
-		d->b[cur].start_s = start;
-		d->b[cur].sum = 0;
-		d->b[cur].count = 0;
+	if (!d->summed || d->summed_s != now_s) {
+		s64 width = max_t(s64, 1, div_u64(window_s, TA_DRIFT_BUCKETS));
+		s64 start = now_s - (now_s % width);
+		s64 oldest = now_s - (s64)window_s - width;
+
+		d->cur = (int)(div_s64(start, width) % TA_DRIFT_BUCKETS);
+		if (d->b[d->cur].start_s != start) {
+			d->b[d->cur].start_s = start;
+			d->b[d->cur].sum = 0;
+			d->b[d->cur].count = 0;
+		}
+		d->net = 0;
+		d->count = 0;
+		for (i = 0; i < TA_DRIFT_BUCKETS; i++) {
+			if (!d->b[i].count || d->b[i].start_s <= oldest)
+				continue;
+			d->net = ta_add_sat(d->net, d->b[i].sum);
+			d->count += d->b[i].count;
+		}
+		if (!d->count || now_s - d->fired_s >= (s64)window_s)
+			d->level = 0;
+		d->summed = true;
+		d->summed_s = now_s;
 	}
-	r->net = 0;
-	r->count = 0;
-	for (i = 0; i < TA_DRIFT_BUCKETS; i++) {
-		if (!d->b[i].count || d->b[i].start_s <= oldest)
-			continue;
-		r->net = ta_add_sat(r->net, d->b[i].sum);
-		r->count += d->b[i].count;
-	}
-	if (!r->count || now_s - d->fired_s >= (s64)window_s)
-		d->level = 0;
-	d->b[cur].sum = ta_add_sat(d->b[cur].sum, delta);
-	d->b[cur].count++;
-	r->net = ta_add_sat(r->net, delta);
-	r->count++;
+	d->b[d->cur].sum = ta_add_sat(d->b[d->cur].sum, delta);
+	d->b[d->cur].count++;
+	d->net = ta_add_sat(d->net, delta);
+	d->count++;
+	r->net = d->net;
+	r->count = d->count;
 
 	mag = ta_abs64(r->net);
 	if (mag < max(d->level, budget))

@@ -195,6 +195,11 @@ struct ta_drift {
 	} b[TA_DRIFT_BUCKETS];
 	u64 level;	/* |net| of the next record; 0: the budget */
 	s64 fired_s;	/* when the last record was written */
+	bool summed;	/* net and count are those of second summed_s */
+	s64 summed_s;
+	int cur;	/* the bucket of summed_s */
+	s64 net;
+	u32 count;
 };
 
 struct ta_drift_result {

@@ -49,7 +49,8 @@ static int ta_settime_entry(struct kretprobe_instance *ri,
 	 * do_settimeofday64(). Without a free slot the step is left to
 	 * that probe, which then finds none.
 	 */
-	d->slot = d->tv && ta_may_set_time() ? ta_inflight_claim() : NULL;
+	d->slot = d->tv && ta_may_set_time() ? ta_inflight_claim(false) :
+		  NULL;
 	d->offs_before = ta_real_offset();
 	d->real_before = ktime_get_real_ns();
 	return 0;

@@ -297,6 +297,7 @@ static void ta_witness_sample(const struct ta_config *cfg)
 
 static void ta_witness_work(struct work_struct *work);
 static DECLARE_DELAYED_WORK(ta_witness_dwork, ta_witness_work);
+static void (*ta_witness_tick)(void);
 
 static void ta_witness_work(struct work_struct *work)
 {
@@ -304,6 +305,7 @@ static void ta_witness_work(struct work_struct *work)
 
 	ta_config_get(&cfg);
 	ta_witness_sample(&cfg);
+	ta_witness_tick();
 	ta_heartbeat_tick(&cfg, !ta_w.blind, ta_w.witness_records,
 			  ta_w.blind_records);
 	/* A new interval takes effect from the next sample. */
@@ -311,7 +313,7 @@ static void ta_witness_work(struct work_struct *work)
 			   msecs_to_jiffies(cfg.witness_interval_ms));
 }
 
-int ta_witness_init(void)
+int ta_witness_init(void (*tick)(void))
 {
 	struct ta_config cfg;
 	int err;
@@ -326,6 +328,7 @@ int ta_witness_init(void)
 		ta_ftrace_release();
 		return err;
 	}
+	ta_witness_tick = tick;
 	ta_w.off = ta_witness_offset();
 	ta_w.real = ktime_get_real_ns();
 	ta_w.boot = ktime_get_boottime_ns();

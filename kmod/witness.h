@@ -50,7 +50,8 @@ struct ta_heartbeat_rec {
 	struct ta_sync_state sync;
 };
 
-int ta_witness_init(void);
+/* @tick: called on each sample, from the worker (task context). */
+int ta_witness_init(void (*tick)(void));
 void ta_witness_exit(void);
 
 /* Probe context: a step the probes saw applied (any size, any class). */
