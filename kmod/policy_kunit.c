@@ -130,20 +130,30 @@ static const struct ntp_case ntp_cases[] = {
 	  200000, 0 },
 };
 
+/* An adjtimex() event whose NTP core changed one value. */
+static struct ta_event ta_ntp_event(u32 modes, enum ta_ntp v, s64 old,
+				    s64 new)
+{
+	struct ta_event ev = {
+		.path = TA_PATH_ADJTIMEX, .modes = modes,
+		.ntp_valid = BIT(v),
+	};
+
+	ev.ntp[v].old = old;
+	ev.ntp[v].new = new;
+	return ev;
+}
+
 static void ta_test_ntp(struct kunit *test)
 {
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(ntp_cases); i++) {
 		const struct ntp_case *c = &ntp_cases[i];
-		struct ta_event ev = {
-			.path = TA_PATH_ADJTIMEX, .modes = c->modes,
-			.ntp_valid = BIT(c->v),
-		};
+		struct ta_event ev = ta_ntp_event(c->modes, c->v, c->old,
+						  c->new);
 		struct ta_decision d;
 
-		ev.ntp[c->v].old = c->old;
-		ev.ntp[c->v].new = c->new;
 		ta_policy_decide(&ev, &ta_defaults, &d);
 		KUNIT_EXPECT_EQ_MSG(test, d.emit, c->emit, "%s", c->name);
 	}
@@ -1201,14 +1211,9 @@ KUNIT_ARRAY_PARAM(value, value_cases, value_desc);
 static void ta_test_values(struct kunit *test)
 {
 	const struct value_case *c = test->param_value;
-	struct ta_event ev = {
-		.path = TA_PATH_ADJTIMEX, .modes = c->modes,
-		.ntp_valid = BIT(c->v),
-	};
+	struct ta_event ev = ta_ntp_event(c->modes, c->v, c->old, c->new);
 	struct ta_decision d;
 
-	ev.ntp[c->v].old = c->old;
-	ev.ntp[c->v].new = c->new;
 	ta_policy_decide(&ev, &ta_defaults, &d);
 	KUNIT_ASSERT_TRUE(test, d.seen & BIT(c->item));
 	KUNIT_EXPECT_EQ(test, d.val[c->item].old, c->want_old);
