@@ -179,6 +179,10 @@ static int ta_param_parse(const struct ta_param *p, const char *val,
  * insmod arguments are parsed before the module has a sysfs directory.
  * Once it has one, which is before its init even starts, a write comes
  * from sysfs: it needs CAP_AUDIT_CONTROL, obeys the lock and is audited.
+ * No interface tells the two apart (the same .set is called, in state
+ * MODULE_STATE_COMING, by the same lock): a flag set by our init would
+ * leave sysfs writes between mod_sysfs_setup() and init unchecked, so
+ * the module's kobject says whether it is in sysfs yet.
  */
 static bool ta_param_runtime(void)
 {

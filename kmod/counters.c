@@ -93,6 +93,11 @@ int ta_counters_init(u64 (*missed)(void))
 	ta_missed = missed;
 	for (i = 0; i < ARRAY_SIZE(ta_counter_attrs); i++)
 		ta_counter_list[i] = &ta_counter_attrs[i].attr.attr;
+	/*
+	 * The kernel has no call that adds a group to /sys/module/<name>/
+	 * (module_param only fills parameters/): struct module's own kobject
+	 * is the documented member for it, as kernel/params.c uses it.
+	 */
 	return sysfs_create_group(&THIS_MODULE->mkobj.kobj, &ta_counter_group);
 }
 
