@@ -52,14 +52,14 @@ NOKPROBE_SYMBOL(ta_config_get);
  * Probe context: the config in force, read in place (no copy) until
  * ta_config_end(), in an RCU read-side section.
  */
-const struct ta_config *ta_config_begin(void)
+const struct ta_config *ta_config_begin(void) __acquires(RCU)
 {
 	rcu_read_lock();
 	return &rcu_dereference(ta_config_cur)->cfg;
 }
 NOKPROBE_SYMBOL(ta_config_begin);
 
-void ta_config_end(void)
+void ta_config_end(void) __releases(RCU)
 {
 	rcu_read_unlock();
 }
