@@ -24,6 +24,8 @@ struct ta_adjtimex_data {
 	u32 effects;		/* TA_ADJ_*: what the call can change */
 	s64 setoffset_ns;	/* ADJ_SETOFFSET: the step, applied exactly */
 	s64 adjust;		/* adjtime(): the new time_adjust, us */
+	bool window;		/* a step window is open, see probes.c */
+	struct ta_step_window w;
 	s64 real_before;
 	const struct __kernel_timex *txc;	/* read back on return */
 };
@@ -59,8 +61,15 @@ static int ta_adjtimex_entry(struct kretprobe_instance *ri,
 	 * refusals must not hold the slots a privileged change needs.
 	 */
 	d->slot = NULL;
-	if ((d->effects & TA_ADJ_NTP) && ta_may_set_time())
-		d->slot = ta_inflight_claim(true);
+	d->window = false;
+	if (ta_may_set_time()) {
+		if (d->effects & TA_ADJ_NTP)
+			d->slot = ta_inflight_claim(true);
+		/* Exact itself, but inside another call's measured window. */
+		d->window = d->effects & TA_ADJ_STEP;
+		if (d->window)
+			ta_step_window_open(&d->w);
+	}
 	/* The time before is only shown in a step's record. */
 	d->real_before = d->effects & TA_ADJ_STEP ? ktime_get_real_ns() : 0;
 	d->txc = txc;
@@ -100,6 +109,8 @@ static int ta_adjtimex_ret(struct kretprobe_instance *ri,
 		/* A refused or invalid request changed nothing. */
 		ev.step_ns = ev.result < 0 ? 0 : d->setoffset_ns;
 	}
+	if (d->window)
+		ta_step_window_close(&d->w);
 	if (d->slot) {
 		ta_fill_ntp(&ev, d->slot);
 		ta_inflight_release(d->slot);

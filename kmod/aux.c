@@ -132,7 +132,9 @@ static int ta_aux_adj_entry(struct kretprobe_instance *ri,
 	 * (probes.c) into a slot of this task; only for a caller the kernel
 	 * lets through, so that refusals cannot hold the slots.
 	 */
-	d->slot = d->may_set_time ? ta_inflight_claim(true) : NULL;
+	d->slot = d->may_set_time &&
+		  (ta_adjtimex_effects(d->modes) & TA_ADJ_NTP) ?
+		  ta_inflight_claim(true) : NULL;
 	return 0;
 }
 NOKPROBE_SYMBOL(ta_aux_adj_entry);

@@ -94,7 +94,9 @@
 #ifdef CONFIG_IA32_EMULATION
 #define TA_IA32_SYS_DELETE_MODULE	"__ia32_sys_delete_module"
 #define TA_IA32_DELETE_MODULE_NAME(uregs) ((uregs)->bx)
+#ifdef CONFIG_COMPAT_32BIT_TIME
 #define TA_IA32_SYS_STIME		"__ia32_sys_stime32"
+#endif
 #endif
 #define TA_NR32_STIME			__NR_ia32_stime
 #define TA_NR32_SETTIMEOFDAY		__NR_ia32_settimeofday

@@ -427,6 +427,9 @@ static void ta_decide_aux(const struct ta_event *ev,
 			 thr[TIMEAUDIT_CLASS_STEP],
 			 ta_crossed(ta_abs64(ev->aux.step_ns), true,
 				    thr[TIMEAUDIT_CLASS_STEP]));
+	/* adjtime() on it leaves the frequency alone, whatever the bits. */
+	if (!(ta_adjtimex_effects(ev->modes) & TA_ADJ_NTP))
+		return;
 	if (!ev->aux.freq_known) {
 		if (ev->modes & ADJ_FREQUENCY)
 			ta_judge(out, cfg, TA_ITEM_AUX_FREQ, 0, 0,
@@ -490,9 +493,13 @@ void ta_policy_decide(const struct ta_event *ev, const struct ta_config *cfg,
 		return;
 	}
 
+	/*
+	 * A step measured while another call could step the clock may hold
+	 * both, cancelled out: on record whatever it measured.
+	 */
 	if (ev->stepped || ev->step_ns)
 		ta_judge(out, cfg, TA_ITEM_STEP, 0, ev->step_ns,
-			 cfg->threshold[TIMEAUDIT_CLASS_STEP],
+			 cfg->threshold[TIMEAUDIT_CLASS_STEP], ev->concurrent ||
 			 ta_crossed(ta_abs64(ev->step_ns), ev->stepped,
 				    cfg->threshold[TIMEAUDIT_CLASS_STEP]));
 	ta_decide_ntp(ev, cfg, out);
@@ -521,7 +528,7 @@ bool ta_drift_add(struct ta_drift *d, s64 now_s, s64 delta, u64 window_s,
 	u64 mag;
 	int i;
 
-	if (!d->summed || d->summed_s != now_s) {
+	if (!d->summed || d->summed_s != now_s || d->summed_window != window_s) {
 		s64 width = max_t(s64, 1, div_u64(window_s, TA_DRIFT_BUCKETS));
 		s64 start = now_s - (now_s % width);
 		s64 oldest = now_s - (s64)window_s - width;
@@ -544,6 +551,7 @@ bool ta_drift_add(struct ta_drift *d, s64 now_s, s64 delta, u64 window_s,
 			d->level = 0;
 		d->summed = true;
 		d->summed_s = now_s;
+		d->summed_window = window_s;
 	}
 	d->b[d->cur].sum = ta_add_sat(d->b[d->cur].sum, delta);
 	d->b[d->cur].count++;

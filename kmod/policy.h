@@ -80,6 +80,7 @@ struct ta_event {
 	int result;		/* return value of the probed call */
 	u32 modes;		/* adjtimex modes, 0 for other paths */
 	bool stepped;		/* the call asked for a step */
+	bool concurrent;	/* measured while another step could land */
 	s64 step_ns;		/* measured change of CLOCK_REALTIME */
 	s64 real_before_ns;	/* CLOCK_REALTIME before the call */
 	unsigned long caller;	/* return address, for in-kernel callers */
@@ -195,8 +196,9 @@ struct ta_drift {
 	} b[TA_DRIFT_BUCKETS];
 	u64 level;	/* |net| of the next record; 0: the budget */
 	s64 fired_s;	/* when the last record was written */
-	bool summed;	/* net and count are those of second summed_s */
+	bool summed;	/* net and count: second summed_s, summed_window */
 	s64 summed_s;
+	u64 summed_window;
 	int cur;	/* the bucket of summed_s */
 	s64 net;
 	u32 count;

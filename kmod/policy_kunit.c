@@ -325,6 +325,79 @@ static void ta_test_parse_key(struct kunit *test)
 					   key, sizeof(key)), -EINVAL);
 }
 
+/*
+ * Within one second the net is kept up change by change: the same as
+ * summing the ring each time, also across a window changed in that
+ * second and a second that goes back.
+ */
+static void ta_test_drift_same_second(struct kunit *test)
+{
+	struct ta_drift d;
+	struct ta_drift_result r;
+	int i;
+
+	ta_drift_reset(&d);
+	/* 111 changes of 0.9 ms in second 5000: still under 100 ms ... */
+	for (i = 0; i < 111; i++)
+		KUNIT_EXPECT_FALSE(test, ta_drift_add(&d, 5000, 900000, 600,
+						      100000000, &r));
+	KUNIT_EXPECT_EQ(test, r.count, 111U);
+	/* ... the 112th, in the same second, reaches it. */
+	KUNIT_EXPECT_TRUE(test, ta_drift_add(&d, 5000, 900000, 600,
+					     100000000, &r));
+	KUNIT_EXPECT_EQ(test, r.net, 112LL * 900000);
+
+	/* A window shortened within the second: summed again, same net. */
+	ta_drift_reset(&d);
+	KUNIT_EXPECT_FALSE(test, ta_drift_add(&d, 7000, 60000000, 600,
+					      100000000, &r));
+	KUNIT_EXPECT_FALSE(test, ta_drift_add(&d, 7300, 30000000, 600,
+					      100000000, &r));
+	/* 600 s: both count, 90 ms; a 200 s window in that second: 30 ms. */
+	KUNIT_EXPECT_EQ(test, r.net, 90000000LL);
+	KUNIT_EXPECT_FALSE(test, ta_drift_add(&d, 7300, 1000000, 200,
+					      100000000, &r));
+	KUNIT_EXPECT_EQ(test, r.net, 31000000LL);
+	/* Back to 600 s in the same second: 91 ms, then 101 ms fires. */
+	KUNIT_EXPECT_TRUE(test, ta_drift_add(&d, 7300, 10000000, 600,
+					     100000000, &r));
+	KUNIT_EXPECT_EQ(test, r.net, 101000000LL);
+
+	/* A second that goes back is summed again, not taken as the same. */
+	ta_drift_reset(&d);
+	ta_drift_add(&d, 9000, 1000, 600, 100000000, &r);
+	ta_drift_add(&d, 8999, 1000, 600, 100000000, &r);
+	KUNIT_EXPECT_EQ(test, r.count, 2U);
+	KUNIT_EXPECT_EQ(test, r.net, 2000LL);
+}
+
+/* A step measured while another call could land inside: on record. */
+static void ta_test_concurrent_step(struct kunit *test)
+{
+	struct ta_event ev = {
+		.path = TA_PATH_SETTOD, .stepped = true, .step_ns = 12,
+	};
+	struct ta_decision d;
+
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, 0U);
+	ev.concurrent = true;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_STEP));
+	/* Cancelled out to nothing: still on record. */
+	ev.step_ns = 0;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_STEP));
+	/* ... unless the step class is off. */
+	{
+		struct ta_config cfg = ta_defaults;
+
+		cfg.classes &= ~BIT(TIMEAUDIT_CLASS_STEP);
+		ta_policy_decide(&ev, &cfg, &d);
+		KUNIT_EXPECT_EQ(test, d.emit, 0U);
+	}
+}
+
 static void ta_test_drift(struct kunit *test)
 {
 	struct ta_drift d;
@@ -1302,6 +1375,8 @@ static void ta_test_bypasses(struct kunit *test)
 
 static struct kunit_case ta_policy_cases[] = {
 	KUNIT_CASE(ta_test_drift),
+	KUNIT_CASE(ta_test_drift_same_second),
+	KUNIT_CASE(ta_test_concurrent_step),
 	KUNIT_CASE(ta_test_rate),
 	KUNIT_CASE(ta_test_drift_backoff),
 	KUNIT_CASE(ta_test_rate_exempt),

@@ -6,6 +6,7 @@
  * allocation, and nothing but copies inside the NTP core's locked
  * section.
  */
+#include <linux/atomic.h>
 #include <linux/cpumask.h>
 #include <linux/cred.h>
 #include <linux/kprobes.h>
@@ -24,8 +25,6 @@ static const struct ta_probe_set *const ta_probe_sets[] = {
 	&ta_rtc_probes,
 	&ta_phc_probes,
 };
-
-#define TA_PROBE_SET_MAX	8
 
 int ta_probe_set_register(const struct ta_probe_set *set, int slots,
 			  const char **failed)
@@ -55,7 +54,7 @@ void ta_probe_set_unregister(const struct ta_probe_set *set)
 	unsigned int i;
 
 	/* One grace period for the whole set. */
-	for (i = 0; i < set->count && i < TA_PROBE_SET_MAX; i++)
+	for (i = 0; i < set->count; i++)
 		rps[i] = &set->rps[i];
 	unregister_kretprobes(rps, i);
 }
@@ -86,7 +85,6 @@ int ta_probes_init(void)
 	int i, err = 0;
 
 	for (i = 0; i < ARRAY_SIZE(ta_probe_sets); i++) {
-		BUILD_BUG_ON(TA_PROBE_SET_MAX < 4);
 		err = ta_probe_set_register(ta_probe_sets[i],
 					    TA_INFLIGHT_SLOTS, &failed);
 		if (err)
@@ -125,6 +123,26 @@ bool ta_may_set_time(void)
 	       cap_raised(cred->cap_effective, CAP_SYS_TIME);
 }
 NOKPROBE_SYMBOL(ta_may_set_time);
+
+static atomic_t ta_steps_open = ATOMIC_INIT(0);
+static atomic_t ta_steps_gen = ATOMIC_INIT(0);
+
+void ta_step_window_open(struct ta_step_window *w)
+{
+	w->busy = atomic_inc_return(&ta_steps_open) > 1;
+	w->gen = atomic_inc_return(&ta_steps_gen);
+}
+NOKPROBE_SYMBOL(ta_step_window_open);
+
+/* True when another window was open at any time during this one. */
+bool ta_step_window_close(const struct ta_step_window *w)
+{
+	bool overlap = w->busy || (u32)atomic_read(&ta_steps_gen) != w->gen;
+
+	atomic_dec(&ta_steps_open);
+	return overlap;
+}
+NOKPROBE_SYMBOL(ta_step_window_close);
 
 /*
  * CLOCK_REALTIME - CLOCK_MONOTONIC: read before and after a call, the

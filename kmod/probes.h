@@ -12,6 +12,8 @@
 #ifndef TA_PROBES_H
 #define TA_PROBES_H
 
+#include <linux/build_bug.h>
+#include <linux/kernel.h>
 #include <linux/kprobes.h>
 #include <linux/types.h>
 
@@ -28,9 +30,12 @@ struct ta_probe_set {
 	.data_size	= (_data),					\
 }
 
+#define TA_PROBE_SET_MAX	8	/* unregistered in one call */
+
 #define TA_PROBE_SET(_table) {						\
 	.rps = (_table),						\
-	.count = ARRAY_SIZE(_table),					\
+	.count = ARRAY_SIZE(_table) +					\
+		 BUILD_BUG_ON_ZERO(ARRAY_SIZE(_table) > TA_PROBE_SET_MAX), \
 }
 
 extern const struct ta_probe_set ta_adjtimex_probes, ta_settime_probes,
@@ -48,6 +53,20 @@ u64 ta_probes_missed(void);
 /* For the handlers. */
 bool ta_may_set_time(void);
 s64 ta_real_offset(void);
+
+/*
+ * A step measured across a call (ta_real_offset() before and after)
+ * holds every step made meanwhile. Each call by a task that may step
+ * the clock opens a window; closing it says whether another such call
+ * overlapped, so that two cannot cancel each other out of the record.
+ */
+struct ta_step_window {
+	u32 gen;
+	bool busy;	/* another call was in one at the start */
+};
+
+void ta_step_window_open(struct ta_step_window *w);
+bool ta_step_window_close(const struct ta_step_window *w);
 
 /* Auxiliary clocks (aux.c): never a load failure, see there. */
 void ta_aux_init(void);

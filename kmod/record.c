@@ -271,6 +271,9 @@ static void ta_record_step(const struct ta_event *ev,
 			 denied ? "denied" : "step", ta_path_names[ev->path]);
 	if (ev->modes)
 		audit_log_format(ab, " modes=0x%x", ev->modes);
+	/* Another step may be in delta_ns, or this one partly outside it. */
+	if (ev->concurrent)
+		audit_log_format(ab, " concurrent=1");
 	ta_log_end(ab, who, ev->caller, cfg, ev->result);
 }
 

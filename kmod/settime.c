@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Setting the time: settimeofday(), clock_settime(CLOCK_REALTIME) and
- * the timezone all go through do_sys_settimeofday64(), which checks
- * the caller (security_settime64()), sets the kernel timezone, warps the
- * clock on the first timezone set of a boot (an RTC in local time), and
- * steps it (do_settimeofday64()). One probe there sees it all: the
- * refusal, the timezone and the step, measured as CLOCK_REALTIME -
- * CLOCK_MONOTONIC before and after, so exact whatever the call took.
+ * the timezone all go through do_sys_settimeofday64(), which checks the
+ * caller (security_settime64()), sets the kernel timezone and steps the
+ * clock (do_settimeofday64()). One probe there sees the refusal, the
+ * timezone and the step, measured as CLOCK_REALTIME - CLOCK_MONOTONIC
+ * before and after, so exact whatever the call took.
  *
  * do_settimeofday64() is probed for the callers that do not pass there:
  * rtc_hctosys() and the 32-bit stime(); under the outer probe it leaves
  * at once. stime()'s refusals are seen at its own entry (x86-64 only:
- * AArch32's EABI has no stime).
+ * AArch32's EABI has no stime). timekeeping_warp_clock(), the first
+ * timezone set of a boot with an RTC in local time, once per boot.
+ *
+ * A measured step holds every step made meanwhile: a call that overlapped
+ * another step-capable call is on record whatever it measured
+ * (ta_step_window_*()).
  */
 #include <linux/kprobes.h>
 #include <linux/ptrace.h>
@@ -26,6 +30,8 @@
 struct ta_settime_data {
 	struct ta_inflight *slot;	/* tells do_settimeofday64 we are here */
 	bool tv, tz;			/* what the call asks to set */
+	bool window;			/* a step window is open, see probes.c */
+	struct ta_step_window w;
 	struct timezone old, new;
 	s64 offs_before;
 	s64 real_before;
@@ -49,23 +55,25 @@ static int ta_settime_entry(struct kretprobe_instance *ri,
 	 * do_settimeofday64(). Without a free slot the step is left to
 	 * that probe, which then finds none.
 	 */
-	d->slot = d->tv && ta_may_set_time() ? ta_inflight_claim(false) :
-		  NULL;
+	d->window = d->tv && ta_may_set_time();
+	d->slot = d->window ? ta_inflight_claim(false) : NULL;
+	if (d->window)
+		ta_step_window_open(&d->w);
 	d->offs_before = ta_real_offset();
 	d->real_before = ktime_get_real_ns();
 	return 0;
 }
 NOKPROBE_SYMBOL(ta_settime_entry);
 
-static void ta_settime_event(struct kretprobe_instance *ri,
-			     struct pt_regs *regs, enum ta_path path,
-			     bool step_known, s64 step)
+static void ta_settime_event(struct kretprobe_instance *ri, int result,
+			     enum ta_path path, bool concurrent, s64 step)
 {
 	struct ta_settime_data *d = (void *)ri->data;
 	struct ta_event ev = {
 		.path = path,
-		.result = regs_return_value(regs),
-		.stepped = step_known && path == TA_PATH_SETTOD,
+		.result = result,
+		.stepped = path == TA_PATH_SETTOD && result >= 0,
+		.concurrent = concurrent,
 		.step_ns = step,
 		.real_before_ns = d->real_before,
 		.caller = get_kretprobe_retaddr(ri),
@@ -81,29 +89,37 @@ static void ta_settime_event(struct kretprobe_instance *ri,
 }
 NOKPROBE_SYMBOL(ta_settime_event);
 
+/* The timezone this call wrote, whatever the rest of it did. */
+static bool ta_settime_tz_set(const struct ta_settime_data *d)
+{
+	struct timezone now = READ_ONCE(sys_tz);
+
+	return now.tz_minuteswest == d->new.tz_minuteswest &&
+	       now.tz_dsttime == d->new.tz_dsttime;
+}
+NOKPROBE_SYMBOL(ta_settime_tz_set);
+
 static int ta_settime_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct ta_settime_data *d = (void *)ri->data;
 	s64 step = ta_real_offset() - d->offs_before;
+	int ret = regs_return_value(regs);	/* an int: the lower half */
+	bool concurrent = d->window && ta_step_window_close(&d->w);
 
 	if (d->slot)
 		ta_inflight_release(d->slot);
 	/*
-	 * A refusal, or an invalid request: one event, whatever it asked.
-	 * An int: the upper half of the register is not part of it.
+	 * The timezone is set before the time: a time refused as invalid
+	 * (before the boot, say) leaves the new timezone in place.
 	 */
-	if ((int)regs_return_value(regs) < 0) {
-		ta_settime_event(ri, regs, TA_PATH_SETTOD, false, 0);
-		return 0;
-	}
-	if (d->tz)
-		ta_settime_event(ri, regs, TA_PATH_TZ, false, 0);
+	if (d->tz && (ret >= 0 || ta_settime_tz_set(d)))
+		ta_settime_event(ri, 0, TA_PATH_TZ, false, 0);
+	/* A refusal, or an invalid request: one event, whatever it asked. */
+	if (ret < 0)
+		ta_settime_event(ri, ret, TA_PATH_SETTOD, false, 0);
 	/* Without a slot, do_settimeofday64's own probe measured the step. */
-	if (d->tv && d->slot)
-		ta_settime_event(ri, regs, TA_PATH_SETTOD, true, step);
-	/* The first timezone set of a boot, with an RTC in local time. */
-	else if (d->tz && !d->tv && step)
-		ta_settime_event(ri, regs, TA_PATH_WARP, true, step);
+	else if (d->tv && d->slot)
+		ta_settime_event(ri, ret, TA_PATH_SETTOD, concurrent, step);
 	return 0;
 }
 NOKPROBE_SYMBOL(ta_settime_ret);
@@ -111,38 +127,67 @@ NOKPROBE_SYMBOL(ta_settime_ret);
 /* --- do_settimeofday64: rtc_hctosys(), stime() --------------------------- */
 
 struct ta_step_data {
+	struct ta_step_window w;
 	s64 offs_before;
 	s64 real_before;
 };
 
-static int ta_step_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static void ta_step_begin(struct ta_step_data *d)
 {
-	struct ta_step_data *d = (void *)ri->data;
-
-	if (ta_inflight_find())
-		return 1;	/* under do_sys_settimeofday64: measured there */
+	ta_step_window_open(&d->w);
 	d->offs_before = ta_real_offset();
 	d->real_before = ktime_get_real_ns();
+}
+NOKPROBE_SYMBOL(ta_step_begin);
+
+static void ta_step_event(struct kretprobe_instance *ri, struct pt_regs *regs,
+			  enum ta_path path)
+{
+	struct ta_step_data *d = (void *)ri->data;
+	struct ta_event ev = {
+		.path = path,
+		.result = regs_return_value(regs),
+		.stepped = path == TA_PATH_SETTOD,
+		.step_ns = ta_real_offset() - d->offs_before,
+		.real_before_ns = d->real_before,
+		.caller = get_kretprobe_retaddr(ri),
+	};
+
+	ev.concurrent = ta_step_window_close(&d->w);
+	ta_handle_event(&ev);
+}
+NOKPROBE_SYMBOL(ta_step_event);
+
+static int ta_step_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	if (ta_inflight_find())
+		return 1;	/* under do_sys_settimeofday64: measured there */
+	ta_step_begin((void *)ri->data);
 	return 0;
 }
 NOKPROBE_SYMBOL(ta_step_entry);
 
 static int ta_step_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct ta_step_data *d = (void *)ri->data;
-	struct ta_event ev = {
-		.path = TA_PATH_SETTOD,
-		.result = regs_return_value(regs),
-		.stepped = true,
-		.step_ns = ta_real_offset() - d->offs_before,
-		.real_before_ns = d->real_before,
-		.caller = get_kretprobe_retaddr(ri),
-	};
-
-	ta_handle_event(&ev);
+	ta_step_event(ri, regs, TA_PATH_SETTOD);
 	return 0;
 }
 NOKPROBE_SYMBOL(ta_step_ret);
+
+/* The first settimeofday(NULL, tz) of a boot, RTC in local time: a step. */
+static int ta_warp_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	ta_step_begin((void *)ri->data);
+	return 0;
+}
+NOKPROBE_SYMBOL(ta_warp_entry);
+
+static int ta_warp_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	ta_step_event(ri, regs, TA_PATH_WARP);
+	return 0;
+}
+NOKPROBE_SYMBOL(ta_warp_ret);
 
 #ifdef TA_IA32_SYS_STIME
 /* stime() asks security_settime64() itself: its refusals, here. */
@@ -166,6 +211,8 @@ static struct kretprobe ta_settime_table[] = {
 	TA_KRETPROBE("do_sys_settimeofday64", ta_settime_entry, ta_settime_ret,
 		     sizeof(struct ta_settime_data)),
 	TA_KRETPROBE("do_settimeofday64", ta_step_entry, ta_step_ret,
+		     sizeof(struct ta_step_data)),
+	TA_KRETPROBE("timekeeping_warp_clock", ta_warp_entry, ta_warp_ret,
 		     sizeof(struct ta_step_data)),
 #ifdef TA_IA32_SYS_STIME
 	TA_KRETPROBE(TA_IA32_SYS_STIME, NULL, ta_stime_ret, 0),

@@ -49,17 +49,17 @@ static int nobody_tries(int what)
 		if (adjtimex(&tx) < 0)
 			e = errno;
 		break;
-	case 4: {
+	case 4: {	/* the syscall itself: glibc makes clock_settime of it */
 		struct timeval tv = { .tv_sec = ts.tv_sec };
 
-		if (settimeofday(&tv, NULL))
+		if (syscall(SYS_settimeofday, &tv, NULL))
 			e = errno;
 		break;
 	}
 	case 5: {	/* the timezone alone: the same check */
 		struct timezone tz = { .tz_minuteswest = -60 };
 
-		if (settimeofday(NULL, &tz))
+		if (syscall(SYS_settimeofday, NULL, &tz))
 			e = errno;
 		break;
 	}

@@ -16,7 +16,8 @@
 /* The 64-bit kernel's entries: the i386 ones are not counted. */
 static const char *probes[] = {
 	"do_adjtimex", "ntp core", "do_sys_settimeofday64",
-	"do_settimeofday64", TA_SYS_DELETE_MODULE, "rtc_read_time",
+	"do_settimeofday64", "timekeeping_warp_clock", TA_SYS_DELETE_MODULE,
+	"rtc_read_time",
 	"rtc_set_time", "pc_clock_settime", "pc_clock_adjtime", NULL,
 };
 
@@ -95,8 +96,8 @@ int main(void)
 	ksft_test_result(!ta_read_file(TA_SYSFS "/version", v, sizeof(v)) &&
 			 !strcmp(v, TIMEAUDIT_VERSION),
 			 "version %s in sysfs\n", TIMEAUDIT_VERSION);
-	ksft_test_result(probes_listed() == 9,
-			 "all nine kretprobes registered\n");
+	ksft_test_result(probes_listed() == 10,
+			 "all ten kretprobes registered\n");
 
 	n = ta_search(mark, "CONFIG_CHANGE", op_load, rec, sizeof(rec));
 	ksft_test_result(n == 1, "one load record (found %d)\n", n);

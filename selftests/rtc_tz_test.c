@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <errno.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/timex.h>
@@ -101,7 +102,7 @@ int main(void)
 	int n;
 
 	ksft_print_header();
-	ksft_set_plan(8);
+	ksft_set_plan(9);
 	ksft_test_result(ta_module_load(NULL) == 0, "module loaded\n");
 
 	/* Align the RTC first, then move the system clock 100 s ahead. */
@@ -150,6 +151,24 @@ int main(void)
 	ksft_test_result(n == 1 && ta_field_ll(rec, "new") == 0 &&
 			 ta_field_ll(rec, "new_dsttime") == 1,
 			 "timezone back, DST flag set: one record (%d)\n", n);
+	set_tz(0, 0);
+
+	/*
+	 * The kernel sets the timezone before the time: a time it then
+	 * refuses (the epoch, before this boot) leaves the timezone set.
+	 */
+	mark = ta_log_mark_synced();
+	{
+		struct timeval epoch = { 0, 0 };
+		struct timezone tz = { .tz_minuteswest = -120 };
+		long rc = syscall(SYS_settimeofday, &epoch, &tz);
+
+		n = tz_recs(mark);
+		ksft_test_result(rc == -1 && errno == EINVAL && n == 1 &&
+				 ta_field_ll(rec, "new") == -120,
+				 "timezone with a refused time (EINVAL): the timezone change is on record (%d)\n",
+				 n);
+	}
 	set_tz(0, 0);
 	ksft_finished();
 }
