@@ -25,6 +25,7 @@ struct ta_adjtimex_data {
 	s64 setoffset_ns;	/* ADJ_SETOFFSET: the step, applied exactly */
 	s64 adjust;		/* adjtime(): the new time_adjust, us */
 	bool window;		/* a step window is open, see probes.c */
+	bool clears;		/* an EINVAL now cleared the NTP state */
 	struct ta_step_window w;
 	s64 real_before;
 	const struct __kernel_timex *txc;	/* read back on return */
@@ -70,6 +71,12 @@ static int ta_adjtimex_entry(struct kretprobe_instance *ri,
 		if (d->window)
 			ta_step_window_open(&d->w);
 	}
+	/*
+	 * A valid ADJ_SETOFFSET the timekeeper then refuses (out of range
+	 * once added) cleared the NTP state: TA_REFUSED_STEP_CLEARS_NTP.
+	 */
+	d->clears = TA_REFUSED_STEP_CLEARS_NTP && d->window &&
+		    !ta_adjtimex_check(txc, true);
 	/* The time before is only shown in a step's record. */
 	d->real_before = d->effects & TA_ADJ_STEP ? ktime_get_real_ns() : 0;
 	d->txc = txc;
@@ -106,8 +113,9 @@ static int ta_adjtimex_ret(struct kretprobe_instance *ri,
 
 	if (d->effects & TA_ADJ_STEP) {
 		ev.stepped = true;
-		/* A refused or invalid request changed nothing. */
+		/* A refused or invalid request stepped nothing. */
 		ev.step_ns = ev.result < 0 ? 0 : d->setoffset_ns;
+		ev.ntp_cleared = ev.result == -EINVAL && d->clears;
 	}
 	if (d->window)
 		ta_step_window_close(&d->w);

@@ -65,6 +65,20 @@
 #endif
 
 /*
+ * Until 6.13 moved them onto the shadow timekeeper ("timekeeping: Rework
+ * do_settimeofday64() to use shadow_timekeeper"), do_settimeofday64()
+ * and timekeeping_inject_offset() run timekeeping_update(TK_CLEAR_NTP)
+ * even when they refuse the time (EINVAL: before the boot, or out of
+ * range once added): the refusal drops a pending adjtime() slew and the
+ * PLL's offset, sets STA_UNSYNC and disarms a leap second.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+#define TA_REFUSED_STEP_CLEARS_NTP	true
+#else
+#define TA_REFUSED_STEP_CLEARS_NTP	false
+#endif
+
+/*
  * 7.3 refuses kernel.ftrace_enabled=0 itself (EOPNOTSUPP: the switch is
  * deprecated), whatever is registered: only older kernels need a
  * permanent ftrace_ops of ours to refuse it.

@@ -221,6 +221,7 @@ int ta_adjtimex_check(const struct __kernel_timex *txc, bool cap_sys_time)
 		return -EINVAL;
 	return 0;
 }
+NOKPROBE_SYMBOL(ta_adjtimex_check);
 
 /*
  * The step an ADJ_SETOFFSET request asks for, in ns; else 0. Saturated:
@@ -462,7 +463,12 @@ void ta_policy_decide(const struct ta_event *ev, const struct ta_config *cfg,
 		ta_mark(out, cfg, TA_ITEM_DENIED, true);
 		return;
 	}
-	if (ev->result < 0)
+	/*
+	 * Any other failure changed nothing, but for a step the kernel
+	 * refused after clearing its NTP state (TA_REFUSED_STEP_CLEARS_NTP):
+	 * on record as the step it was, whatever its size.
+	 */
+	if (ev->result < 0 && !ev->ntp_cleared)
 		return;
 	if (ev->path == TA_PATH_PHC) {
 		ta_decide_phc(ev, cfg, out);
@@ -497,9 +503,10 @@ void ta_policy_decide(const struct ta_event *ev, const struct ta_config *cfg,
 	 * A step measured while another call could step the clock may hold
 	 * both, cancelled out: on record whatever it measured.
 	 */
-	if (ev->stepped || ev->step_ns)
+	if (ev->stepped || ev->step_ns || ev->ntp_cleared)
 		ta_judge(out, cfg, TA_ITEM_STEP, 0, ev->step_ns,
-			 cfg->threshold[TIMEAUDIT_CLASS_STEP], ev->concurrent ||
+			 cfg->threshold[TIMEAUDIT_CLASS_STEP],
+			 ev->concurrent || ev->ntp_cleared ||
 			 ta_crossed(ta_abs64(ev->step_ns), ev->stepped,
 				    cfg->threshold[TIMEAUDIT_CLASS_STEP]));
 	ta_decide_ntp(ev, cfg, out);

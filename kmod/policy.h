@@ -81,6 +81,7 @@ struct ta_event {
 	u32 modes;		/* adjtimex modes, 0 for other paths */
 	bool stepped;		/* the call asked for a step */
 	bool concurrent;	/* measured while another step could land */
+	bool ntp_cleared;	/* refused, yet the NTP state was cleared */
 	s64 step_ns;		/* measured change of CLOCK_REALTIME */
 	s64 real_before_ns;	/* CLOCK_REALTIME before the call */
 	unsigned long caller;	/* return address, for in-kernel callers */

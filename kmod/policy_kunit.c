@@ -399,6 +399,42 @@ static void ta_test_concurrent_step(struct kunit *test)
 	}
 }
 
+/*
+ * A time refused with EINVAL after the kernel cleared its NTP state
+ * (before 6.13): on record as a step of 0, on either path, and nothing
+ * else; the same EINVAL without the clearing says nothing.
+ */
+static void ta_test_refused_clears_ntp(struct kunit *test)
+{
+	static const enum ta_path paths[] = {
+		TA_PATH_SETTOD, TA_PATH_ADJTIMEX,
+	};
+	struct ta_decision d;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(paths); i++) {
+		struct ta_event ev = {
+			.path = paths[i], .result = -EINVAL,
+			.stepped = paths[i] == TA_PATH_ADJTIMEX,
+			.modes = paths[i] == TA_PATH_ADJTIMEX ?
+				 ADJ_SETOFFSET | ADJ_NANO : 0,
+		};
+
+		ta_policy_decide(&ev, &ta_defaults, &d);
+		KUNIT_EXPECT_EQ_MSG(test, d.seen, 0U, "path %d", i);
+		ev.ntp_cleared = true;
+		ta_policy_decide(&ev, &ta_defaults, &d);
+		KUNIT_EXPECT_EQ_MSG(test, d.seen, (u32)BIT(TA_ITEM_STEP),
+				    "path %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, d.emit, (u32)BIT(TA_ITEM_STEP),
+				    "path %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, d.val[TA_ITEM_STEP].new, 0LL,
+				    "path %d", i);
+		/* Never exempt from the rate limit: it stepped nothing. */
+		KUNIT_EXPECT_FALSE(test, ta_rate_exempt(&ev, TA_ITEM_STEP, 0));
+	}
+}
+
 static void ta_test_drift(struct kunit *test)
 {
 	struct ta_drift d;
@@ -1378,6 +1414,7 @@ static struct kunit_case ta_policy_cases[] = {
 	KUNIT_CASE(ta_test_drift),
 	KUNIT_CASE(ta_test_drift_same_second),
 	KUNIT_CASE(ta_test_concurrent_step),
+	KUNIT_CASE(ta_test_refused_clears_ntp),
 	KUNIT_CASE(ta_test_rate),
 	KUNIT_CASE(ta_test_drift_backoff),
 	KUNIT_CASE(ta_test_rate_exempt),

@@ -274,6 +274,9 @@ static void ta_record_step(const struct ta_event *ev,
 	/* Another step may be in delta_ns, or this one partly outside it. */
 	if (ev->concurrent)
 		audit_log_format(ab, " concurrent=1");
+	/* Refused, but the kernel cleared its NTP state all the same. */
+	if (ev->ntp_cleared)
+		audit_log_format(ab, " ntp_cleared=1");
 	ta_log_end(ab, who, ev->caller, cfg, ev->result);
 }
 

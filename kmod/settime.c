@@ -31,19 +31,36 @@ struct ta_settime_data {
 	struct ta_inflight *slot;	/* tells do_settimeofday64 we are here */
 	bool tv, tz;			/* what the call asks to set */
 	bool window;			/* a step window is open, see probes.c */
+	bool clears;			/* an EINVAL now cleared the NTP state */
 	struct ta_step_window w;
 	struct timezone old, new;
 	s64 offs_before;
 	s64 real_before;
 };
 
+/*
+ * The checks do_sys_settimeofday64() makes before do_settimeofday64(),
+ * whose own EINVAL (a time before the boot) then clears the NTP state on
+ * kernels with TA_REFUSED_STEP_CLEARS_NTP.
+ */
+static bool ta_settime_valid(const struct timespec64 *tv,
+			     const struct timezone *tz)
+{
+	return timespec64_valid_settod(tv) &&
+	       (!tz || (tz->tz_minuteswest >= -15 * 60 &&
+			tz->tz_minuteswest <= 15 * 60));
+}
+NOKPROBE_SYMBOL(ta_settime_valid);
+
 static int ta_settime_entry(struct kretprobe_instance *ri,
 			    struct pt_regs *regs)
 {
 	struct ta_settime_data *d = (void *)ri->data;
+	const struct timespec64 *tv;
 	const struct timezone *tz;
 
-	d->tv = regs_get_kernel_argument(regs, 0) != 0;
+	tv = (const void *)regs_get_kernel_argument(regs, 0);
+	d->tv = tv;
 	tz = (const void *)regs_get_kernel_argument(regs, 1);
 	d->tz = tz;
 	if (tz) {
@@ -56,6 +73,8 @@ static int ta_settime_entry(struct kretprobe_instance *ri,
 	 * that probe, which then finds none.
 	 */
 	d->window = d->tv && ta_may_set_time();
+	d->clears = TA_REFUSED_STEP_CLEARS_NTP && d->window &&
+		    ta_settime_valid(tv, tz);
 	d->slot = d->window ? ta_inflight_claim(false) : NULL;
 	if (d->window)
 		ta_step_window_open(&d->w);
@@ -74,6 +93,9 @@ static void ta_settime_event(struct kretprobe_instance *ri, int result,
 		.result = result,
 		.stepped = path == TA_PATH_SETTOD && result >= 0,
 		.concurrent = concurrent,
+		/* Without a slot, do_settimeofday64's probe saw it too. */
+		.ntp_cleared = path == TA_PATH_SETTOD && result == -EINVAL &&
+			       d->clears && d->slot,
 		.step_ns = step,
 		.real_before_ns = d->real_before,
 		.caller = get_kretprobe_retaddr(ri),
@@ -128,6 +150,7 @@ NOKPROBE_SYMBOL(ta_settime_ret);
 
 struct ta_step_data {
 	struct ta_step_window w;
+	bool clears;		/* an EINVAL now cleared the NTP state */
 	s64 offs_before;
 	s64 real_before;
 };
@@ -135,6 +158,7 @@ struct ta_step_data {
 static void ta_step_begin(struct ta_step_data *d)
 {
 	ta_step_window_open(&d->w);
+	d->clears = false;
 	d->offs_before = ta_real_offset();
 	d->real_before = ktime_get_real_ns();
 }
@@ -154,15 +178,22 @@ static void ta_step_event(struct kretprobe_instance *ri, struct pt_regs *regs,
 	};
 
 	ev.concurrent = ta_step_window_close(&d->w);
+	ev.ntp_cleared = ev.result == -EINVAL && d->clears;
 	ta_handle_event(&ev);
 }
 NOKPROBE_SYMBOL(ta_step_event);
 
 static int ta_step_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
+	struct ta_step_data *d = (void *)ri->data;
+	const struct timespec64 *ts;
+
 	if (ta_inflight_find())
 		return 1;	/* under do_sys_settimeofday64: measured there */
-	ta_step_begin((void *)ri->data);
+	ta_step_begin(d);
+	/* Its callers checked the caller: only the time is left to refuse. */
+	ts = (const void *)regs_get_kernel_argument(regs, 0);
+	d->clears = TA_REFUSED_STEP_CLEARS_NTP && timespec64_valid_settod(ts);
 	return 0;
 }
 NOKPROBE_SYMBOL(ta_step_entry);

@@ -9,7 +9,6 @@
 #include <sys/timex.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
@@ -19,7 +18,6 @@
 #include "ta_lib.h"
 
 #define NSEC 1000000000LL
-#define I386_STIME 25	/* arch/x86/entry/syscalls/syscall_32.tbl */
 /* stime() through int $0x80: x86-64 only, planned there only (no skips). */
 #ifdef __x86_64__
 #define STIME_RESULTS	3
@@ -105,24 +103,6 @@ static int setoffset(long nr, long long sec, long long nsec)
 	return syscall(nr, &tx) < 0 ? -1 : 0;
 }
 
-#ifdef __x86_64__
-/* stime() exists only for 32-bit callers: call it through int $0x80. */
-static long stime32(int seconds)
-{
-	int *t = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
-	long ret;
-
-	if (t == MAP_FAILED)
-		return -1;
-	*t = seconds;
-	asm volatile ("int $0x80" : "=a" (ret)
-		      : "a" (I386_STIME), "b" (t) : "memory");
-	munmap(t, 4096);
-	return ret;
-}
-#endif
-
 int main(void)
 {
 	long long d;
@@ -168,7 +148,7 @@ int main(void)
 
 #ifdef __x86_64__
 	mark = ta_log_mark();
-	ksft_test_result(stime32(time(NULL) + 10) == 0, "stime (i386) +10 s\n");
+	ksft_test_result(ta_stime32(time(NULL) + 10) == 0, "stime (i386) +10 s\n");
 	n = steps(mark, "via=settimeofday");
 	d = ta_field_ll(rec, "delta_ns");
 	ksft_test_result(n == 1 && d > 8 * NSEC && d <= 10 * NSEC,

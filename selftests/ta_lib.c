@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -495,6 +496,24 @@ void ta_timex_setoffset(struct timex *tx, long long ns)
 		tx->time.tv_usec += 1000000000LL;
 	}
 }
+
+#ifdef __x86_64__
+/* stime() exists only for 32-bit callers; its argument below 4 GiB. */
+long ta_stime32(int seconds)
+{
+	int *t = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	long ret;
+
+	if (t == MAP_FAILED)
+		return -errno;
+	*t = seconds;
+	asm volatile ("int $0x80" : "=a" (ret)
+		      : "a" (25), "b" (t) : "memory");	/* __NR_stime, i386 */
+	munmap(t, 4096);
+	return ret;
+}
+#endif
 
 int ta_be_nobody(void)
 {

@@ -112,4 +112,9 @@ struct timex;
 /* An ADJ_SETOFFSET | ADJ_NANO request of @ns, as the kernel wants it. */
 void ta_timex_setoffset(struct timex *tx, long long ns);
 
+#ifdef __x86_64__
+/* stime(@seconds) through the i386 entry (int $0x80): 0 or -errno. */
+long ta_stime32(int seconds);
+#endif
+
 #endif /* TA_LIB_H */

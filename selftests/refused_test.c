@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Times the kernel refuses with EINVAL, asked by a caller allowed to set
+ * the clock. Before 6.13, do_settimeofday64() and
+ * timekeeping_inject_offset() clear the NTP state even when they refuse
+ * a time before the boot: a pending adjtime() slew is dropped, STA_UNSYNC
+ * set, a leap second disarmed. Each such refusal must be one step record
+ * with ntp_cleared=1 and res=failed. A request refused before that point
+ * (an invalid timespec, a timezone out of range), or any refusal on 6.13
+ * and later, leaves the slew alone and writes no record. stime() does
+ * not pass do_settimeofday64()'s answer on: it returns 0 all the same.
+ *
+ * The pending slew is the witness: armed before each call with adjtime(),
+ * read back after it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/timex.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest.h"
+#include "ta_lib.h"
+
+#define SLEW_US	400000	/* 0.4 s: 800 s to slew away at 500 ppm */
+
+#ifdef __x86_64__
+#define STIME_RESULTS	1
+#else
+#define STIME_RESULTS	0
+#endif
+
+static char rec[TA_REC_MAX];
+
+/* kmod/compat.h: TA_REFUSED_STEP_CLEARS_NTP, before 6.13. */
+static int kernel_clears(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		return -1;
+	return major < 6 || (major == 6 && minor < 13);
+}
+
+static int adjtime_us(long us)
+{
+	struct timex tx = { .modes = ADJ_OFFSET_SINGLESHOT, .offset = us };
+
+	return adjtimex(&tx) < 0 ? -1 : 0;
+}
+
+/* The adjtime() slew still pending, us. */
+static long slew_left(void)
+{
+	struct timex tx = { .modes = ADJ_OFFSET_SS_READ };
+
+	return adjtimex(&tx) < 0 ? -1 : tx.offset;
+}
+
+/* This process's records of @type after @mark, with @extra if given. */
+static int own_recs(long mark, const char *type, const char *extra)
+{
+	char pid[32];
+	const char *needles[] = { pid, extra, NULL };
+
+	snprintf(pid, sizeof(pid), " pid=%d ", getpid());
+	return ta_search(mark, type, needles, rec, sizeof(rec));
+}
+
+static int raw_settimeofday(time_t sec, long usec, int tz_west)
+{
+	struct timeval tv = { .tv_sec = sec, .tv_usec = usec };
+	struct timezone tz = { .tz_minuteswest = tz_west };
+
+	return syscall(SYS_settimeofday, &tv, tz_west ? &tz : NULL) ?
+	       -errno : 0;
+}
+
+static int realtime_set(time_t sec, long nsec)
+{
+	struct timespec ts = { .tv_sec = sec, .tv_nsec = nsec };
+
+	return syscall(SYS_clock_settime, CLOCK_REALTIME, &ts) ? -errno : 0;
+}
+
+static int setoffset(long long sec, long nsec)
+{
+	struct timex tx = { .modes = ADJ_SETOFFSET | ADJ_NANO };
+
+	tx.time.tv_sec = sec;
+	tx.time.tv_usec = nsec;
+	return adjtimex(&tx) < 0 ? -errno : 0;
+}
+
+enum call {
+	SETTOD_EPOCH,	/* settimeofday(1970-01-01 00:00:01) */
+	SETTIME_EPOCH,	/* clock_settime(CLOCK_REALTIME, the same) */
+	SETOFFSET_BACK,	/* ADJ_SETOFFSET a day before the boot */
+	STIME_EPOCH,	/* i386 stime(1): do_settimeofday64() from stime */
+	SETTIME_BAD_NSEC,	/* tv_nsec of a whole second */
+	SETTOD_BAD_TZ,	/* 16 hours west: refused before the time */
+	SETOFFSET_NEG_NSEC,	/* tv_usec < 0 */
+};
+
+static int call(enum call c)
+{
+	switch (c) {
+	case SETTOD_EPOCH:
+		return raw_settimeofday(1, 0, 0);
+	case SETTIME_EPOCH:
+		return realtime_set(1, 0);
+	case SETOFFSET_BACK:
+		return setoffset(-(long long)time(NULL) - 86400, 0);
+#ifdef __x86_64__
+	case STIME_EPOCH:
+		return ta_stime32(1);
+#endif
+	case SETTIME_BAD_NSEC:
+		return realtime_set(time(NULL), 1000000000);
+	case SETTOD_BAD_TZ:
+		return raw_settimeofday(time(NULL), 0, 16 * 60);
+	case SETOFFSET_NEG_NSEC:
+		return setoffset(0, -1);
+	default:
+		return 0;
+	}
+}
+
+/*
+ * @c with a slew pending: EINVAL (stime(): 0), and the slew dropped with
+ * one record (@clears) or kept with none.
+ */
+static void check(enum call c, const char *what, const char *via, int clears)
+{
+	long mark, left;
+	int ret, n, other;
+
+	if (adjtime_us(SLEW_US)) {
+		ksft_test_result_fail("%s: adjtime() failed: %s\n", what,
+				      strerror(errno));
+		return;
+	}
+	mark = ta_log_mark_synced();
+	ret = call(c);
+	left = slew_left();
+	n = own_recs(mark, "TIME_INJOFFSET", "ntp_cleared=1");
+	if (n == 1 && (!strstr(rec, " class=step ") || !strstr(rec, via) ||
+		       !strstr(rec, " delta_ns=0 ") ||
+		       !strstr(rec, " res=failed")))
+		n = -1;		/* not the record it must be */
+	other = own_recs(mark, "TIME_INJOFFSET", NULL) +
+		own_recs(mark, "TIME_ADJNTPVAL", NULL) - (n > 0 ? n : 0);
+	ksft_test_result(ret == (c == STIME_EPOCH ? 0 : -EINVAL) &&
+			 (left == 0) == clears &&
+			 n == clears && other == 0,
+			 "%s: returned %d, slew %s (%ld us left), %d record(s) with ntp_cleared=1, %d other\n",
+			 what, ret, left ? "kept" : "dropped", left, n, other);
+}
+
+int main(void)
+{
+	int clears = kernel_clears();
+
+	ksft_print_header();
+	ksft_set_plan(7 + STIME_RESULTS);
+	ksft_test_result(ta_module_load(NULL) == 0 && clears >= 0,
+			 "module loaded; this kernel %s a refused time's NTP state\n",
+			 clears ? "clears" : "keeps");
+
+	check(SETTOD_EPOCH, "settimeofday(1 s after the epoch)",
+	      " via=settimeofday ", clears);
+	check(SETTIME_EPOCH, "clock_settime(1 s after the epoch)",
+	      " via=settimeofday ", clears);
+	check(SETOFFSET_BACK, "ADJ_SETOFFSET to a day before the epoch",
+	      " via=adjtimex ", clears);
+#ifdef __x86_64__
+	check(STIME_EPOCH, "stime(1) through the i386 entry",
+	      " via=settimeofday ", clears);
+#else
+	ksft_print_msg("not planned here: stime through the i386 entry (x86-64 only)\n");
+#endif
+	/* Refused before the timekeeper: nothing cleared, nothing written. */
+	check(SETTIME_BAD_NSEC, "clock_settime(tv_nsec = 1e9)", "", 0);
+	check(SETTOD_BAD_TZ, "settimeofday(now, 16 h west)", "", 0);
+	check(SETOFFSET_NEG_NSEC, "ADJ_SETOFFSET with tv_usec = -1", "", 0);
+
+	adjtime_us(0);
+	ksft_finished();
+}
