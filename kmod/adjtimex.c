@@ -52,11 +52,7 @@ static int ta_adjtimex_entry(struct kretprobe_instance *ri,
 	 * which timekeeping_inject_offset() applies as is when it succeeds.
 	 */
 	d->setoffset_ns = ta_setoffset_ns(txc, d->modes);
-	/*
-	 * adjtime() sets time_adjust to the request as is and hands the old
-	 * one back in txc->offset: no NTP core values needed.
-	 */
-	d->adjust = txc->offset;
+	d->adjust = txc->offset;	/* adjtime(): ta_adjtime_values() */
 	/*
 	 * Only a caller the kernel will let through needs the NTP values:
 	 * refusals must not hold the slots a privileged change needs.
@@ -84,7 +80,8 @@ static int ta_adjtimex_entry(struct kretprobe_instance *ri,
 }
 NOKPROBE_SYMBOL(ta_adjtimex_entry);
 
-static void ta_fill_ntp(struct ta_event *ev, const struct ta_inflight *slot)
+/* The old and new values the NTP core probe copied into @slot, if any. */
+void ta_ntp_core_values(struct ta_event *ev, const struct ta_inflight *slot)
 {
 	int i;
 
@@ -97,7 +94,20 @@ static void ta_fill_ntp(struct ta_event *ev, const struct ta_inflight *slot)
 		ev->ntp[i].new = slot->ntp.vals[i].newval;
 	}
 }
-NOKPROBE_SYMBOL(ta_fill_ntp);
+NOKPROBE_SYMBOL(ta_ntp_core_values);
+
+/*
+ * adjtime() sets time_adjust to the request (@asked, us) as is and hands
+ * the old one back in txc->offset: no NTP core values needed.
+ */
+void ta_adjtime_values(struct ta_event *ev, const struct __kernel_timex *txc,
+		       s64 asked)
+{
+	ev->ntp_valid = BIT(TA_NTP_ADJUST);
+	ev->ntp[TA_NTP_ADJUST].old = READ_ONCE(txc->offset);
+	ev->ntp[TA_NTP_ADJUST].new = asked;
+}
+NOKPROBE_SYMBOL(ta_adjtime_values);
 
 static int ta_adjtimex_ret(struct kretprobe_instance *ri,
 			   struct pt_regs *regs)
@@ -120,14 +130,11 @@ static int ta_adjtimex_ret(struct kretprobe_instance *ri,
 	if (d->window)
 		ta_step_window_close(&d->w);
 	if (d->slot) {
-		ta_fill_ntp(&ev, d->slot);
+		ta_ntp_core_values(&ev, d->slot);
 		ta_inflight_release(d->slot);
 	}
-	if ((d->effects & TA_ADJ_ADJUST) && ev.result >= 0) {
-		ev.ntp_valid = BIT(TA_NTP_ADJUST);
-		ev.ntp[TA_NTP_ADJUST].old = READ_ONCE(d->txc->offset);
-		ev.ntp[TA_NTP_ADJUST].new = d->adjust;
-	}
+	if ((d->effects & TA_ADJ_ADJUST) && ev.result >= 0)
+		ta_adjtime_values(&ev, d->txc, d->adjust);
 	if (ev.result >= 0)	/* the sync state, for the witness */
 		ta_witness_ntp_seen(d->txc);
 	ta_handle_event(&ev);

@@ -35,6 +35,7 @@ struct ta_aux_data {
 	const struct __kernel_timex *txc;
 	clockid_t id;
 	u32 modes;
+	s64 adjust;		/* adjtime(): the new time_adjust, us */
 	bool may_set_time;
 	bool old_known, want;
 	s64 old_ns, mono_before, new_ns, offset_ns, real_before;
@@ -126,6 +127,7 @@ static int ta_aux_adj_entry(struct kretprobe_instance *ri,
 	if (!d->modes || !ta_adjtimex_effects(d->modes))
 		return 1;
 	d->offset_ns = ta_setoffset_ns(d->txc, d->modes);
+	d->adjust = d->txc->offset;
 	ta_aux_begin(d, (clockid_t)regs_get_kernel_argument(regs, 0));
 	/*
 	 * The NTP core's old and new values, copied by the probe on it
@@ -147,14 +149,14 @@ static int ta_aux_adj_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	if (ret >= 0 && (d->modes & ADJ_SETOFFSET))
 		ev.aux.step_ns = d->offset_ns;
+	/* Its own NTP state's old and new values, as for the system clock. */
 	if (d->slot) {
-		if (ret >= 0 && d->slot->ntp_filled) {
-			ev.aux.freq_known = true;
-			ev.aux.old_freq = d->slot->ntp.vals[TA_NTP_FREQ].oldval;
-			ev.aux.new_freq = d->slot->ntp.vals[TA_NTP_FREQ].newval;
-		}
+		if (ret >= 0)
+			ta_ntp_core_values(&ev, d->slot);
 		ta_inflight_release(d->slot);
 	}
+	if (ret >= 0 && (ta_adjtimex_effects(d->modes) & TA_ADJ_ADJUST))
+		ta_adjtime_values(&ev, d->txc, d->adjust);
 	ta_aux_event(ri, regs, d, &ev);
 	return 0;
 }

@@ -36,6 +36,9 @@ static const u8 ta_item_classes[TA_ITEM_COUNT] = {
 	[TA_ITEM_AUX_STEP] = TIMEAUDIT_CLASS_AUX,
 	[TA_ITEM_AUX_FREQ] = TIMEAUDIT_CLASS_AUX,
 	[TA_ITEM_AUX_STATE] = TIMEAUDIT_CLASS_AUX,
+	[TA_ITEM_AUX_SLEW] = TIMEAUDIT_CLASS_AUX,
+	[TA_ITEM_AUX_STATUS] = TIMEAUDIT_CLASS_AUX,
+	[TA_ITEM_AUX_TICK] = TIMEAUDIT_CLASS_AUX,
 };
 
 enum timeaudit_class ta_item_class(enum ta_item item)
@@ -188,8 +191,8 @@ NOKPROBE_SYMBOL(ta_adjtimex_effects);
  * The errno timekeeping_validate_timex() gives @txc, in its order, for a
  * caller with or without CAP_SYS_TIME. timekeeping_inject_offset() may
  * still refuse a valid ADJ_SETOFFSET with -EINVAL: that depends on the
- * time, not on the request. With BITS_PER_LONG == 64 only: the frequency
- * check exists only there.
+ * time, not on the request. The frequency check exists only where
+ * BITS_PER_LONG == 64.
  */
 int ta_adjtimex_check(const struct __kernel_timex *txc, bool cap_sys_time)
 {
@@ -216,7 +219,7 @@ int ta_adjtimex_check(const struct __kernel_timex *txc, bool cap_sys_time)
 					  USEC_PER_SEC))
 			return -EINVAL;
 	}
-	if ((modes & ADJ_FREQUENCY) &&
+	if ((modes & ADJ_FREQUENCY) && BITS_PER_LONG == 64 &&
 	    (txc->freq < S64_MIN / PPM_SCALE || txc->freq > S64_MAX / PPM_SCALE))
 		return -EINVAL;
 	return 0;
@@ -289,17 +292,43 @@ NOKPROBE_SYMBOL(ta_ntp_has);
  * A frequency the caller set is judged by freq_threshold_ppb. Without
  * ADJ_FREQUENCY only the kernel PLL moved it, answering the offsets a
  * daemon hands it: by tens of ppm while it settles, so by its own
- * threshold.
+ * threshold. An auxiliary clock's frequency always by freq_threshold_ppb.
  */
 u64 ta_freq_threshold(const struct ta_event *ev, const struct ta_config *cfg)
 {
-	if (ev->modes & ADJ_FREQUENCY)
+	/* An aux clock's PLL is not followed (ta_freq_excursion()). */
+	if ((ev->modes & ADJ_FREQUENCY) || ev->path == TA_PATH_AUX)
 		return cfg->threshold[TIMEAUDIT_CLASS_FREQ];
 	return cfg->pll_threshold_ppb;
 }
 NOKPROBE_SYMBOL(ta_freq_threshold);
 
-static void ta_decide_ntp(const struct ta_event *ev,
+/*
+ * The item each NTP value is judged as: the system clock's own, or an
+ * auxiliary clock's (no TAI offset there: the kernel refuses ADJ_TAI).
+ */
+static const s8 ta_sys_ntp_items[TA_NTP_COUNT] = {
+	[TA_NTP_OFFSET] = TA_ITEM_OFFSET, [TA_NTP_FREQ] = TA_ITEM_FREQ,
+	[TA_NTP_STATUS] = TA_ITEM_STATUS, [TA_NTP_TAI] = TA_ITEM_TAI,
+	[TA_NTP_TICK] = TA_ITEM_TICK, [TA_NTP_ADJUST] = TA_ITEM_ADJUST,
+};
+
+static const s8 ta_aux_ntp_items[TA_NTP_COUNT] = {
+	[TA_NTP_OFFSET] = TA_ITEM_AUX_SLEW, [TA_NTP_FREQ] = TA_ITEM_AUX_FREQ,
+	[TA_NTP_STATUS] = TA_ITEM_AUX_STATUS, [TA_NTP_TAI] = -1,
+	[TA_NTP_TICK] = TA_ITEM_AUX_TICK, [TA_NTP_ADJUST] = TA_ITEM_AUX_SLEW,
+};
+
+/* Whether NTP value @v was reported and is judged on this clock. */
+static bool ta_ntp_judged(const struct ta_event *ev, const s8 *items,
+			  enum ta_ntp v)
+{
+	return ta_ntp_has(ev, v) && items[v] >= 0;
+}
+NOKPROBE_SYMBOL(ta_ntp_judged);
+
+/* Every NTP value the call reported, each as the item @items names. */
+static void ta_decide_ntp(const struct ta_event *ev, const s8 *items,
 			  const struct ta_config *cfg, struct ta_decision *out)
 {
 	const u64 *thr = cfg->threshold;
@@ -308,20 +337,20 @@ static void ta_decide_ntp(const struct ta_event *ev,
 	s64 old, new;
 	u64 t;
 
-	if (ta_ntp_has(ev, TA_NTP_ADJUST)) {
+	if (ta_ntp_judged(ev, items, TA_NTP_ADJUST)) {
 		v = &ev->ntp[TA_NTP_ADJUST];
 		old = ta_us_to_ns(v->old);
 		new = ta_us_to_ns(v->new);
-		ta_judge(out, cfg, TA_ITEM_ADJUST, old, new,
+		ta_judge(out, cfg, items[TA_NTP_ADJUST], old, new,
 			 thr[TIMEAUDIT_CLASS_SLEW],
 			 ta_crossed(v->new != v->old ? ta_abs64(new) : 0, true,
 				    thr[TIMEAUDIT_CLASS_SLEW]));
 	}
-	if (ta_ntp_has(ev, TA_NTP_OFFSET) && (m & ADJ_OFFSET)) {
+	if (ta_ntp_judged(ev, items, TA_NTP_OFFSET) && (m & ADJ_OFFSET)) {
 		v = &ev->ntp[TA_NTP_OFFSET];
 		old = ta_offset_to_ns(v->old, HZ);
 		new = ta_offset_to_ns(v->new, HZ);
-		ta_judge(out, cfg, TA_ITEM_OFFSET, old, new,
+		ta_judge(out, cfg, items[TA_NTP_OFFSET], old, new,
 			 thr[TIMEAUDIT_CLASS_SLEW],
 			 ta_crossed(v->new != v->old ? ta_abs64(new) : 0, true,
 				    thr[TIMEAUDIT_CLASS_SLEW]));
@@ -331,34 +360,34 @@ static void ta_decide_ntp(const struct ta_event *ev,
 	 * mode, against the PLL's own threshold when the caller did not
 	 * set a frequency (ta_freq_threshold()).
 	 */
-	if (ta_ntp_has(ev, TA_NTP_FREQ) &&
+	if (ta_ntp_judged(ev, items, TA_NTP_FREQ) &&
 	    ((m & ADJ_FREQUENCY) || ta_ntp_delta(ev, TA_NTP_FREQ))) {
 		v = &ev->ntp[TA_NTP_FREQ];
 		old = ta_freq_to_ppb(v->old);
 		new = ta_freq_to_ppb(v->new);
 		t = ta_freq_threshold(ev, cfg);
-		ta_judge(out, cfg, TA_ITEM_FREQ, old, new, t,
+		ta_judge(out, cfg, items[TA_NTP_FREQ], old, new, t,
 			 ta_crossed(ta_abs_diff(new, old), m & ADJ_FREQUENCY, t));
 	}
-	if (ta_ntp_has(ev, TA_NTP_STATUS) &&
+	if (ta_ntp_judged(ev, items, TA_NTP_STATUS) &&
 	    ((m & ADJ_STATUS) || ta_ntp_delta(ev, TA_NTP_STATUS))) {
 		v = &ev->ntp[TA_NTP_STATUS];
-		ta_judge(out, cfg, TA_ITEM_STATUS, v->old, v->new,
+		ta_judge(out, cfg, items[TA_NTP_STATUS], v->old, v->new,
 			 cfg->status_mask,
 			 (v->old ^ v->new) & cfg->status_mask);
 	}
-	if (ta_ntp_has(ev, TA_NTP_TAI) &&
+	if (ta_ntp_judged(ev, items, TA_NTP_TAI) &&
 	    ((m & ADJ_TAI) || ta_ntp_delta(ev, TA_NTP_TAI))) {
 		v = &ev->ntp[TA_NTP_TAI];
-		ta_judge(out, cfg, TA_ITEM_TAI, v->old, v->new,
+		ta_judge(out, cfg, items[TA_NTP_TAI], v->old, v->new,
 			 thr[TIMEAUDIT_CLASS_TAI],
 			 ta_crossed(ta_ntp_delta(ev, TA_NTP_TAI), m & ADJ_TAI,
 				    thr[TIMEAUDIT_CLASS_TAI]));
 	}
-	if (ta_ntp_has(ev, TA_NTP_TICK) &&
+	if (ta_ntp_judged(ev, items, TA_NTP_TICK) &&
 	    ((m & ADJ_TICK) || ta_ntp_delta(ev, TA_NTP_TICK))) {
 		v = &ev->ntp[TA_NTP_TICK];
-		ta_judge(out, cfg, TA_ITEM_TICK, v->old, v->new,
+		ta_judge(out, cfg, items[TA_NTP_TICK], v->old, v->new,
 			 thr[TIMEAUDIT_CLASS_TICK],
 			 ta_crossed(ta_ntp_delta(ev, TA_NTP_TICK), m & ADJ_TICK,
 				    thr[TIMEAUDIT_CLASS_TICK]));
@@ -397,17 +426,16 @@ NOKPROBE_SYMBOL(ta_decide_phc);
 
 /*
  * An auxiliary clock: its steps are measured (set) or asked for
- * (ADJ_SETOFFSET) and judged by the step threshold, its frequency by the
- * freq threshold with the NTP core's own old and new values (a change
- * whose old value is unknown counts as changed, and so does a set of a
- * clock that could not be read first: enabled meanwhile); enabling or
- * disabling it is recorded when the state changed.
+ * (ADJ_SETOFFSET) and judged by the step threshold (a set of a clock
+ * that could not be read first, enabled meanwhile, counts as crossed);
+ * its NTP values (PLL offset and adjtime() slew, frequency, status, tick)
+ * with the NTP core's own old and new values, by the thresholds of the
+ * system clock's; enabling or disabling it when the state changed.
  */
 static void ta_decide_aux(const struct ta_event *ev,
 			  const struct ta_config *cfg, struct ta_decision *out)
 {
 	const u64 *thr = cfg->threshold;
-	s64 old, new;
 
 	switch (ev->aux.op) {
 	case TA_AUX_ENABLE:
@@ -428,23 +456,8 @@ static void ta_decide_aux(const struct ta_event *ev,
 			 thr[TIMEAUDIT_CLASS_STEP],
 			 ta_crossed(ta_abs64(ev->aux.step_ns), true,
 				    thr[TIMEAUDIT_CLASS_STEP]));
-	/* adjtime() on it leaves the frequency alone, whatever the bits. */
-	if (!(ta_adjtimex_effects(ev->modes) & TA_ADJ_NTP))
-		return;
-	if (!ev->aux.freq_known) {
-		if (ev->modes & ADJ_FREQUENCY)
-			ta_judge(out, cfg, TA_ITEM_AUX_FREQ, 0, 0,
-				 thr[TIMEAUDIT_CLASS_FREQ], true);
-		return;
-	}
-	old = ta_freq_to_ppb(ev->aux.old_freq);
-	new = ta_freq_to_ppb(ev->aux.new_freq);
-	if ((ev->modes & ADJ_FREQUENCY) || new != old)
-		ta_judge(out, cfg, TA_ITEM_AUX_FREQ, old, new,
-			 thr[TIMEAUDIT_CLASS_FREQ],
-			 ta_crossed(ta_abs_diff(new, old),
-				    ev->modes & ADJ_FREQUENCY,
-				    thr[TIMEAUDIT_CLASS_FREQ]));
+	/* Its NTP values, judged as the system clock's are. */
+	ta_decide_ntp(ev, ta_aux_ntp_items, cfg, out);
 }
 NOKPROBE_SYMBOL(ta_decide_aux);
 
@@ -509,7 +522,7 @@ void ta_policy_decide(const struct ta_event *ev, const struct ta_config *cfg,
 			 ev->concurrent || ev->ntp_cleared ||
 			 ta_crossed(ta_abs64(ev->step_ns), ev->stepped,
 				    cfg->threshold[TIMEAUDIT_CLASS_STEP]));
-	ta_decide_ntp(ev, cfg, out);
+	ta_decide_ntp(ev, ta_sys_ntp_items, cfg, out);
 }
 NOKPROBE_SYMBOL(ta_policy_decide);
 
@@ -711,6 +724,8 @@ static const s8 ta_item_ntp[TA_ITEM_COUNT] = {
 	[TA_ITEM_RTC] = -1, [TA_ITEM_TZ] = -1, [TA_ITEM_PHC_STEP] = -1,
 	[TA_ITEM_PHC_FREQ] = -1, [TA_ITEM_AUX_STEP] = -1,
 	[TA_ITEM_AUX_FREQ] = -1, [TA_ITEM_AUX_STATE] = -1,
+	[TA_ITEM_AUX_SLEW] = -1, [TA_ITEM_AUX_STATUS] = -1,
+	[TA_ITEM_AUX_TICK] = -1,
 };
 
 /*
@@ -752,7 +767,12 @@ u64 ta_rate_magnitude(const struct ta_event *ev, enum ta_item item)
 				ev->phc.offset_ns);
 	case TA_ITEM_AUX_STEP:
 		return ta_abs64(ev->aux.step_ns);
-	default:	/* denied, PTP and aux frequency, aux state */
+	case TA_ITEM_AUX_SLEW:	/* adjtime() or the PLL, never both */
+		if (ev->ntp_valid & BIT(TA_NTP_ADJUST))
+			return ta_us_to_ns_sat(ev->ntp[TA_NTP_ADJUST].new);
+		return ta_abs64(ta_offset_to_ns(ev->ntp[TA_NTP_OFFSET].new,
+						HZ));
+	default:	/* denied, PTP and aux frequency, aux state and tick */
 		return 0;
 	}
 }
@@ -774,6 +794,9 @@ void ta_policy_drift_input(const struct ta_event *ev,
 	int i;
 
 	memset(in, 0, sizeof(*in));
+	/* A refused call (ntp_cleared=1, say) neither adds nor starts over. */
+	if (ev->result < 0)
+		return;
 	for (i = 0; i < ARRAY_SIZE(time_items); i++) {
 		u8 item = time_items[i];
 

@@ -41,6 +41,9 @@ enum ta_item {
 	TA_ITEM_AUX_STEP,	/* an auxiliary clock set or stepped */
 	TA_ITEM_AUX_FREQ,	/* an auxiliary clock's frequency changed */
 	TA_ITEM_AUX_STATE,	/* an auxiliary clock enabled or disabled */
+	TA_ITEM_AUX_SLEW,	/* ... its PLL offset or adjtime() slew */
+	TA_ITEM_AUX_STATUS,	/* ... its STA_* flags */
+	TA_ITEM_AUX_TICK,	/* ... its tick length */
 	TA_ITEM_COUNT
 };
 
@@ -73,7 +76,8 @@ struct ta_ntp_val {
 
 /*
  * One call seen by a probe. What only one path has shares the union:
- * an event is zeroed whole and filled for its own path.
+ * an event is zeroed whole and filled for its own path. The NTP values
+ * are the system clock's (adjtimex) or an auxiliary clock's own.
  */
 struct ta_event {
 	enum ta_path path;
@@ -85,11 +89,9 @@ struct ta_event {
 	s64 step_ns;		/* measured change of CLOCK_REALTIME */
 	s64 real_before_ns;	/* CLOCK_REALTIME before the call */
 	unsigned long caller;	/* return address, for in-kernel callers */
+	u32 ntp_valid;		/* BIT(enum ta_ntp): filled */
+	struct ta_ntp_val ntp[TA_NTP_COUNT];	/* ADJTIMEX, AUX (adjtime) */
 	union {
-		struct {	/* TA_PATH_ADJTIMEX */
-			u32 ntp_valid;	/* BIT(enum ta_ntp): filled */
-			struct ta_ntp_val ntp[TA_NTP_COUNT];
-		};
 		struct {		/* TA_PATH_RTC */
 			int id;		/* rtcN */
 			bool old_known;	/* we saw it read earlier */
@@ -115,8 +117,6 @@ struct ta_event {
 			bool old_known;	/* the clock was running before */
 			s64 old_ns, new_ns;	/* TA_AUX_SET: before, asked */
 			s64 step_ns;	/* measured (set), asked (SETOFFSET) */
-			bool freq_known;	/* NTP core reported old/new */
-			s64 old_freq, new_freq;	/* time_freq, ppb << 32 */
 			bool old_on, new_on;	/* TA_AUX_ENABLE: the state */
 		} aux;
 	};

@@ -13,6 +13,12 @@
 
 static const struct ta_config ta_defaults = TA_CONFIG_DEFAULTS;
 
+/*
+ * Decisions are static in the cases, off the stack: beside an event and
+ * a config they take a frame past KASAN's 1 KiB limit. The cases run one
+ * at a time.
+ */
+
 #define PPB(x)	((s64)(x) << 32)	/* time_freq units */
 
 struct step_case {
@@ -55,7 +61,6 @@ static void ta_test_step(struct kunit *test)
 			.path = TA_PATH_SETTOD, .result = c->result,
 			.stepped = c->stepped, .step_ns = c->step_ns,
 		};
-		/* Off the stack: with a config beside it, over KASAN's 1 KiB. */
 		static struct ta_decision d;
 
 		cfg.threshold[TIMEAUDIT_CLASS_STEP] = c->threshold;
@@ -69,7 +74,7 @@ static void ta_test_class_off(struct kunit *test)
 {
 	struct ta_config cfg = ta_defaults;
 	struct ta_event ev = { .stepped = true, .step_ns = NSEC_PER_SEC };
-	struct ta_decision d;
+	static struct ta_decision d;
 
 	cfg.classes &= ~BIT(TIMEAUDIT_CLASS_STEP);
 	ta_policy_decide(&ev, &cfg, &d);
@@ -153,7 +158,7 @@ static void ta_test_ntp(struct kunit *test)
 		const struct ntp_case *c = &ntp_cases[i];
 		struct ta_event ev = ta_ntp_event(c->modes, c->v, c->old,
 						  c->new);
-		struct ta_decision d;
+		static struct ta_decision d;
 
 		ta_policy_decide(&ev, &ta_defaults, &d);
 		KUNIT_EXPECT_EQ_MSG(test, d.emit, c->emit, "%s", c->name);
@@ -167,7 +172,7 @@ static void ta_test_ntp_offset(struct kunit *test)
 	struct ta_event ev = {
 		.modes = ADJ_OFFSET, .ntp_valid = BIT(TA_NTP_OFFSET),
 	};
-	struct ta_decision d;
+	static struct ta_decision d;
 
 	KUNIT_EXPECT_EQ(test, ta_offset_to_ns(raw, 250), 300000000LL);
 	KUNIT_EXPECT_EQ(test, ta_offset_to_ns(-raw, 250), -300000000LL);
@@ -378,7 +383,7 @@ static void ta_test_concurrent_step(struct kunit *test)
 	struct ta_event ev = {
 		.path = TA_PATH_SETTOD, .stepped = true, .step_ns = 12,
 	};
-	struct ta_decision d;
+	static struct ta_decision d;
 
 	ta_policy_decide(&ev, &ta_defaults, &d);
 	KUNIT_EXPECT_EQ(test, d.emit, 0U);
@@ -409,7 +414,7 @@ static void ta_test_refused_clears_ntp(struct kunit *test)
 	static const enum ta_path paths[] = {
 		TA_PATH_SETTOD, TA_PATH_ADJTIMEX,
 	};
-	struct ta_decision d;
+	static struct ta_decision d;
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(paths); i++) {
@@ -609,7 +614,7 @@ static void ta_test_rtc_tz(struct kunit *test)
 	struct ta_event ev = {
 		.path = TA_PATH_RTC, .real_before_ns = 1000LL * NSEC_PER_SEC,
 	};
-	struct ta_decision d;
+	static struct ta_decision d;
 
 	/*
 	 * Old RTC unknown: always recorded, even when it is set to the
@@ -641,7 +646,7 @@ static void ta_test_phc(struct kunit *test)
 {
 	struct ta_event ev = { .path = TA_PATH_PHC };
 	struct ta_config cfg = ta_defaults;
-	struct ta_decision d;
+	static struct ta_decision d;
 
 	/* Setting a PTP clock: recorded, its old time is unknown. */
 	ev.phc.settime = true;
@@ -697,7 +702,7 @@ static void ta_test_aux(struct kunit *test)
 {
 	struct ta_event ev = { .path = TA_PATH_AUX };
 	struct ta_config cfg = ta_defaults;
-	static struct ta_decision d;	/* off the stack, as in ta_test_step */
+	static struct ta_decision d;
 
 	/* clock_settime: the measured step, judged by the step threshold. */
 	ev.aux.op = TA_AUX_SET;
@@ -738,29 +743,85 @@ static void ta_test_aux(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_AUX_STEP));
 	ev = (struct ta_event){ .path = TA_PATH_AUX, .modes = ADJ_FREQUENCY };
 	ev.aux.op = TA_AUX_ADJ;
-	/* Old value unknown (no slot): recorded. */
+	/* No NTP values (no slot: counted as a miss): nothing to judge. */
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.seen, 0U);
+	ev.ntp_valid = BIT(TA_NTP_ADJUST) - 1;
+	ev.ntp[TA_NTP_FREQ].new = (s64)TIMEAUDIT_DEF_FREQ_PPB << 32;
 	ta_policy_decide(&ev, &ta_defaults, &d);
 	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_AUX_FREQ));
-	ev.aux.freq_known = true;
-	ev.aux.new_freq = (s64)TIMEAUDIT_DEF_FREQ_PPB << 32;
-	ta_policy_decide(&ev, &ta_defaults, &d);
-	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_AUX_FREQ));
-	ev.aux.new_freq = ((s64)TIMEAUDIT_DEF_FREQ_PPB - 1) << 32;
+	ev.ntp[TA_NTP_FREQ].new = ((s64)TIMEAUDIT_DEF_FREQ_PPB - 1) << 32;
 	ta_policy_decide(&ev, &ta_defaults, &d);
 	KUNIT_EXPECT_EQ(test, d.emit, 0U);
 	KUNIT_EXPECT_EQ(test, d.seen, (u32)BIT(TA_ITEM_AUX_FREQ));
-	/* Only the status changed, frequency alone: nothing about freq. */
-	ev.modes = ADJ_STATUS;
-	ev.aux.new_freq = 0;
+	/* Its PLL: by freq_threshold_ppb, not the system's PLL threshold. */
+	ev.modes = ADJ_OFFSET;
+	ev.ntp[TA_NTP_FREQ].new = (s64)TIMEAUDIT_DEF_FREQ_PPB << 32;
 	ta_policy_decide(&ev, &ta_defaults, &d);
-	KUNIT_EXPECT_EQ(test, d.seen, 0U);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_AUX_FREQ));
+	/* Only the status bit asked, nothing changed: nothing written. */
+	ev.modes = ADJ_STATUS;
+	ev.ntp[TA_NTP_FREQ].new = 0;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, 0U);
+	KUNIT_EXPECT_EQ(test, d.seen, (u32)BIT(TA_ITEM_AUX_STATUS));
+	/* ... a flag of the mask changed: its own record. */
+	ev.ntp[TA_NTP_STATUS].new = STA_PLL;
+	cfg.status_mask = STA_PLL;
+	ta_policy_decide(&ev, &cfg, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_AUX_STATUS));
+	cfg = ta_defaults;
+	ev.ntp[TA_NTP_STATUS].new = 0;
+	/* Its PLL offset and its tick, by the slew and tick thresholds. */
+	ev.modes = ADJ_OFFSET | ADJ_TICK;
+	/* 200 ms as ntp_update_offset() sets it: ns << 32 / HZ */
+	ev.ntp[TA_NTP_OFFSET].new = div_s64(200000000LL << 32, HZ);
+	ev.ntp[TA_NTP_TICK].old = 10000;
+	ev.ntp[TA_NTP_TICK].new = 10001;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)(BIT(TA_ITEM_AUX_SLEW) |
+					    BIT(TA_ITEM_AUX_TICK)));
+	/* Converted once, in ns: the kernel's division may lose 1 ns. */
+	KUNIT_EXPECT_GE(test, d.val[TA_ITEM_AUX_SLEW].new, 199999999LL);
+	KUNIT_EXPECT_LE(test, d.val[TA_ITEM_AUX_SLEW].new, 200000000LL);
+	KUNIT_EXPECT_EQ(test, ta_rate_magnitude(&ev, TA_ITEM_AUX_SLEW),
+			(u64)d.val[TA_ITEM_AUX_SLEW].new);
+	ev.ntp[TA_NTP_OFFSET].new = div_s64(((s64)TIMEAUDIT_DEF_SLEW_NS -
+					     NSEC_PER_MSEC) << 32, HZ);
+	ev.ntp[TA_NTP_TICK].new = 10000;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, 0U);
+	/* adjtime() on it: time_adjust, us, by the slew threshold. */
+	ev = (struct ta_event){
+		.path = TA_PATH_AUX, .modes = ADJ_OFFSET_SINGLESHOT,
+		.ntp_valid = BIT(TA_NTP_ADJUST),
+	};
+	ev.aux.op = TA_AUX_ADJ;
+	ev.ntp[TA_NTP_ADJUST].new = TIMEAUDIT_DEF_SLEW_NS / NSEC_PER_USEC;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, (u32)BIT(TA_ITEM_AUX_SLEW));
+	KUNIT_EXPECT_EQ(test, ta_rate_magnitude(&ev, TA_ITEM_AUX_SLEW),
+			TIMEAUDIT_DEF_SLEW_NS);
+	ev.ntp[TA_NTP_ADJUST].new = -1;
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.emit, 0U);
+	KUNIT_EXPECT_EQ(test, d.seen, (u32)BIT(TA_ITEM_AUX_SLEW));
 	/* An aux clock never touches the system clock's items. */
-	ev.modes = ADJ_SETOFFSET | ADJ_FREQUENCY;
+	ev = (struct ta_event){
+		.path = TA_PATH_AUX, .ntp_valid = BIT(TA_NTP_COUNT) - 1,
+		.modes = ADJ_SETOFFSET | ADJ_FREQUENCY | ADJ_TAI | ADJ_TICK |
+			 ADJ_STATUS | ADJ_OFFSET,
+	};
+	ev.aux.op = TA_AUX_ADJ;
 	ev.aux.step_ns = S64_MAX;
-	ev.aux.new_freq = S64_MIN;
+	ev.ntp[TA_NTP_FREQ].new = S64_MIN;
+	ev.ntp[TA_NTP_TAI].new = 37;
 	ta_policy_decide(&ev, &ta_defaults, &d);
 	KUNIT_EXPECT_EQ(test, d.seen, (u32)(BIT(TA_ITEM_AUX_STEP) |
-					    BIT(TA_ITEM_AUX_FREQ)));
+					    BIT(TA_ITEM_AUX_FREQ) |
+					    BIT(TA_ITEM_AUX_SLEW) |
+					    BIT(TA_ITEM_AUX_STATUS) |
+					    BIT(TA_ITEM_AUX_TICK)));
 
 	/* enable/disable: recorded when the state changed. */
 	ev = (struct ta_event){ .path = TA_PATH_AUX };
@@ -787,6 +848,12 @@ static void ta_test_aux(struct kunit *test)
 			TIMEAUDIT_CLASS_AUX);
 	KUNIT_EXPECT_EQ(test, ta_item_class(TA_ITEM_AUX_FREQ),
 			TIMEAUDIT_CLASS_AUX);
+	KUNIT_EXPECT_EQ(test, ta_item_class(TA_ITEM_AUX_SLEW),
+			TIMEAUDIT_CLASS_AUX);
+	KUNIT_EXPECT_EQ(test, ta_item_class(TA_ITEM_AUX_STATUS),
+			TIMEAUDIT_CLASS_AUX);
+	KUNIT_EXPECT_EQ(test, ta_item_class(TA_ITEM_AUX_TICK),
+			TIMEAUDIT_CLASS_AUX);
 
 	/* Rate limit: a big aux step is exempt, its size is counted. */
 	ev = (struct ta_event){ .path = TA_PATH_AUX };
@@ -812,7 +879,7 @@ static void ta_test_drift_input(struct kunit *test)
 		.stepped = true, .step_ns = 900000,
 	};
 	struct ta_drift_input in;
-	struct ta_decision d;
+	static struct ta_decision d;
 
 	ta_policy_decide(&ev, &ta_defaults, &d);
 	ta_policy_drift_input(&ev, &d, &in);
@@ -931,7 +998,7 @@ static void ta_test_pll_zero(struct kunit *test)
 		.path = TA_PATH_ADJTIMEX, .modes = ADJ_OFFSET,
 		.ntp_valid = BIT(TA_NTP_FREQ),
 	};
-	struct ta_decision d;
+	static struct ta_decision d;
 
 	KUNIT_ASSERT_NOT_NULL(test, cfg);
 	*cfg = ta_defaults;
@@ -1322,7 +1389,7 @@ static void ta_test_values(struct kunit *test)
 {
 	const struct value_case *c = test->param_value;
 	struct ta_event ev = ta_ntp_event(c->modes, c->v, c->old, c->new);
-	struct ta_decision d;
+	static struct ta_decision d;
 
 	ta_policy_decide(&ev, &ta_defaults, &d);
 	KUNIT_ASSERT_TRUE(test, d.seen & BIT(c->item));
@@ -1337,7 +1404,7 @@ static void ta_test_values_step_phc(struct kunit *test)
 	struct ta_event ev = {
 		.path = TA_PATH_SETTOD, .stepped = true, .step_ns = -7,
 	};
-	struct ta_decision d;
+	static struct ta_decision d;
 
 	ta_policy_decide(&ev, &ta_defaults, &d);
 	KUNIT_EXPECT_EQ(test, d.val[TA_ITEM_STEP].old, 0LL);
@@ -1364,7 +1431,7 @@ static void ta_test_bypasses(struct kunit *test)
 		.modes = U_SS_READ | ADJ_SETOFFSET,
 		.stepped = true, .step_ns = 3600 * NSEC_PER_SEC,
 	};
-	struct ta_decision d;
+	static struct ta_decision d;
 	struct ta_drift_input in;
 	struct rtc_time tm = { .tm_year = 9999 - 1900, .tm_mday = 1 };
 

@@ -54,6 +54,14 @@ u64 ta_probes_missed(void);
 bool ta_may_set_time(void);
 s64 ta_real_offset(void);
 
+/* adjtimex.c: the NTP values of an adjtimex() call, for aux.c too. */
+struct ta_event;
+struct ta_inflight;
+struct __kernel_timex;
+void ta_ntp_core_values(struct ta_event *ev, const struct ta_inflight *slot);
+void ta_adjtime_values(struct ta_event *ev, const struct __kernel_timex *txc,
+		       s64 asked);
+
 /*
  * A step measured across a call (ta_real_offset() before and after)
  * holds every step made meanwhile. Each call by a task that may step

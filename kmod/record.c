@@ -29,6 +29,8 @@
 #include "record.h"
 #include "witness.h"
 
+static const char * const ta_class_names[] = TIMEAUDIT_CLASS_NAMES;
+
 static const char * const ta_path_names[TA_PATH_COUNT] = {
 	[TA_PATH_SETTOD]	= "settimeofday",
 	[TA_PATH_ADJTIMEX]	= "adjtimex",
@@ -280,27 +282,32 @@ static void ta_record_step(const struct ta_event *ev,
 	ta_log_end(ab, who, ev->caller, cfg, ev->result);
 }
 
-/* The raw values of @ev, and @val as the policy converted and judged them. */
+/*
+ * The raw values of @ev, and @val as the policy converted and judged them,
+ * as item @item of the system clock (an aux clock's: ta_aux_ntp_item()).
+ * An aux clock's op is prefixed "aux_" and its class is in its tail.
+ */
 static void ta_log_ntp_values(struct audit_buffer *ab, enum ta_item item,
 			      const struct ta_event *ev,
-			      const struct ta_value *val)
+			      const struct ta_value *val, bool aux)
 {
 	char a[TA_FLAGS_BUF], b[TA_FLAGS_BUF], c[TA_NUM_BUF];
+	const char *op = aux ? "aux_" : "";
 	const struct ta_ntp_val *v;
 
 	switch (item) {
 	case TA_ITEM_OFFSET:
 		v = &ev->ntp[TA_NTP_OFFSET];
 		audit_log_format(ab,
-				 "op=offset old=%lld new=%lld old_ns=%lld new_ns=%lld threshold_ns=%llu class=slew",
-				 v->old, v->new, val->old, val->new,
+				 "op=%soffset old=%lld new=%lld old_ns=%lld new_ns=%lld threshold_ns=%llu",
+				 op, v->old, v->new, val->old, val->new,
 				 val->threshold);
 		break;
 	case TA_ITEM_ADJUST:
 		v = &ev->ntp[TA_NTP_ADJUST];
 		audit_log_format(ab,
-				 "op=adjust old=%lld new=%lld old_ns=%lld new_ns=%lld threshold_ns=%llu class=slew",
-				 v->old, v->new, val->old, val->new,
+				 "op=%sadjust old=%lld new=%lld old_ns=%lld new_ns=%lld threshold_ns=%llu",
+				 op, v->old, v->new, val->old, val->new,
 				 val->threshold);
 		break;
 	case TA_ITEM_FREQ:
@@ -309,8 +316,8 @@ static void ta_log_ntp_values(struct audit_buffer *ab, enum ta_item item,
 		ta_format_ppm(b, sizeof(b), val->new);
 		ta_format_ppm(c, sizeof(c), val->new - val->old);
 		audit_log_format(ab,
-				 "op=freq old=%lld new=%lld old_ppm=%s new_ppm=%s delta_ppm=%s threshold_ppb=%llu%s class=freq",
-				 v->old, v->new, a, b, c, val->threshold,
+				 "op=%sfreq old=%lld new=%lld old_ppm=%s new_ppm=%s delta_ppm=%s threshold_ppb=%llu%s",
+				 op, v->old, v->new, a, b, c, val->threshold,
 				 ev->modes & ADJ_FREQUENCY ? "" : " source=pll");
 		break;
 	case TA_ITEM_STATUS:
@@ -318,30 +325,33 @@ static void ta_log_ntp_values(struct audit_buffer *ab, enum ta_item item,
 		ta_format_status(a, sizeof(a), v->old);
 		ta_format_status(b, sizeof(b), v->new);
 		audit_log_format(ab,
-				 "op=status old=%lld new=%lld old_flags=%s new_flags=%s",
-				 v->old, v->new, a, b);
+				 "op=%sstatus old=%lld new=%lld old_flags=%s new_flags=%s",
+				 op, v->old, v->new, a, b);
 		ta_format_status(a, sizeof(a), v->old ^ v->new);
-		audit_log_format(ab, " changed=%s mask=0x%04llx class=status",
+		audit_log_format(ab, " changed=%s mask=0x%04llx",
 				 a, val->threshold);
 		break;
 	case TA_ITEM_TAI:
 		v = &ev->ntp[TA_NTP_TAI];
 		audit_log_format(ab,
-				 "op=tai old=%lld new=%lld delta_s=%lld threshold_s=%llu class=tai",
-				 v->old, v->new, val->new - val->old,
+				 "op=%stai old=%lld new=%lld delta_s=%lld threshold_s=%llu",
+				 op, v->old, v->new, val->new - val->old,
 				 val->threshold);
 		break;
 	case TA_ITEM_TICK:
 		v = &ev->ntp[TA_NTP_TICK];
 		audit_log_format(ab,
-				 "op=tick old=%lld new=%lld delta_us=%lld threshold_us=%llu class=tick",
-				 v->old, v->new, val->new - val->old,
+				 "op=%stick old=%lld new=%lld delta_us=%lld threshold_us=%llu",
+				 op, v->old, v->new, val->new - val->old,
 				 val->threshold);
 		break;
 	default:	/* TA_ITEM_DENIED: nothing changed, so nothing to show */
-		audit_log_format(ab, "op=denied old=0 new=0 class=denied");
+		audit_log_format(ab, "op=denied old=0 new=0");
 		break;
 	}
+	if (!aux)
+		audit_log_format(ab, " class=%s",
+				 ta_class_names[ta_item_class(item)]);
 }
 
 static void ta_record_ntp(const struct ta_event *ev,
@@ -353,7 +363,7 @@ static void ta_record_ntp(const struct ta_event *ev,
 	ab = ta_start(AUDIT_TIME_ADJNTPVAL, GFP_KERNEL);
 	if (!ab)
 		return;
-	ta_log_ntp_values(ab, item, ev, val);
+	ta_log_ntp_values(ab, item, ev, val, false);
 	audit_log_format(ab, " via=%s modes=0x%x", ta_path_names[ev->path],
 			 ev->modes);
 	if (ev->result >= 0)
@@ -538,35 +548,41 @@ static void ta_record_aux_step(const struct ta_event *ev,
 	ta_log_aux_tail(ab, ev, who, cfg, denied);
 }
 
-/*
- * An aux clock's frequency, as TIME_ADJNTPVAL: old/new as the NTP core
- * keeps them (time_freq, ppb << 32), then in ppm.
- */
-static void ta_record_aux_freq(const struct ta_event *ev,
-			       const struct ta_value *v,
-			       const struct ta_actor *who,
-			       const struct ta_config *cfg, bool denied)
+/* The system clock's item an aux clock's NTP item is printed as. */
+static enum ta_item ta_aux_ntp_item(const struct ta_event *ev,
+				    enum ta_item item)
 {
-	char old[TA_NUM_BUF], new[TA_NUM_BUF], delta[TA_NUM_BUF];
+	switch (item) {
+	case TA_ITEM_AUX_SLEW:	/* adjtime() or the PLL, never both */
+		return ev->ntp_valid & BIT(TA_NTP_ADJUST) ? TA_ITEM_ADJUST :
+							    TA_ITEM_OFFSET;
+	case TA_ITEM_AUX_FREQ:
+		return TA_ITEM_FREQ;
+	case TA_ITEM_AUX_STATUS:
+		return TA_ITEM_STATUS;
+	case TA_ITEM_AUX_TICK:
+		return TA_ITEM_TICK;
+	default:
+		return TA_ITEM_DENIED;
+	}
+}
+
+/*
+ * An aux clock's NTP value, as TIME_ADJNTPVAL: old/new as its NTP core
+ * keeps them, then converted, as the system clock's (op=aux_freq...).
+ */
+static void ta_record_aux_ntp(const struct ta_event *ev,
+			      const struct ta_value *v,
+			      const struct ta_actor *who, enum ta_item item,
+			      const struct ta_config *cfg, bool denied)
+{
 	struct audit_buffer *ab;
 
 	ab = ta_start(AUDIT_TIME_ADJNTPVAL, GFP_KERNEL);
 	if (!ab)
 		return;
-	if (denied || !ev->aux.freq_known) {
-		/* Nothing read: only the modes tell what was asked. */
-		audit_log_format(ab, denied ? "op=denied old=0 new=0" :
-				 "op=aux_freq old=unknown new=unknown");
-		ta_log_aux_tail(ab, ev, who, cfg, denied);
-		return;
-	}
-	ta_format_ppm(old, sizeof(old), v->old);
-	ta_format_ppm(new, sizeof(new), v->new);
-	ta_format_ppm(delta, sizeof(delta), v->new - v->old);
-	audit_log_format(ab,
-			 "op=aux_freq old=%lld new=%lld old_ppm=%s new_ppm=%s delta_ppm=%s threshold_ppb=%llu",
-			 ev->aux.old_freq, ev->aux.new_freq, old, new, delta,
-			 v->threshold);
+	ta_log_ntp_values(ab, denied ? TA_ITEM_DENIED :
+			  ta_aux_ntp_item(ev, item), ev, v, true);
 	ta_log_aux_tail(ab, ev, who, cfg, denied);
 }
 
@@ -588,14 +604,13 @@ static void ta_record_aux_state(const struct ta_event *ev,
 /* A refusal shows a step or a frequency of zero, and today's threshold. */
 static void ta_record_aux_denied(const struct ta_event *ev,
 				 const struct ta_value *step,
-				 const struct ta_value *freq,
 				 const struct ta_actor *who,
 				 const struct ta_config *cfg)
 {
 	if (ev->aux.op == TA_AUX_ENABLE)
 		ta_record_aux_state(ev, who, cfg, true);
 	else if (ev->aux.op == TA_AUX_ADJ && !(ev->modes & ADJ_SETOFFSET))
-		ta_record_aux_freq(ev, freq, who, cfg, true);
+		ta_record_aux_ntp(ev, NULL, who, TA_ITEM_DENIED, cfg, true);
 	else
 		ta_record_aux_step(ev, step, who, cfg, true);
 }
@@ -612,7 +627,7 @@ static void ta_record_denied(const struct ta_event *ev,
 	};
 
 	if (ev->path == TA_PATH_AUX)
-		ta_record_aux_denied(ev, &step, &freq, who, cfg);
+		ta_record_aux_denied(ev, &step, who, cfg);
 	else if (ev->path == TA_PATH_PHC && !ev->phc.settime &&
 		 !(ev->modes & ADJ_SETOFFSET))
 		ta_record_phc_freq(ev, &freq, who, cfg, true);
@@ -651,8 +666,9 @@ void ta_record_event(const struct ta_event *ev, const struct ta_decision *d,
 		ta_record_aux_state(ev, who, cfg, false);
 	if (emit & BIT(TA_ITEM_AUX_STEP))
 		ta_record_aux_step(ev, &v[TA_ITEM_AUX_STEP], who, cfg, false);
-	if (emit & BIT(TA_ITEM_AUX_FREQ))
-		ta_record_aux_freq(ev, &v[TA_ITEM_AUX_FREQ], who, cfg, false);
+	for (item = TA_ITEM_AUX_FREQ; item < TA_ITEM_COUNT; item++)
+		if (item != TA_ITEM_AUX_STATE && (emit & BIT(item)))
+			ta_record_aux_ntp(ev, &v[item], who, item, cfg, false);
 	if (emit & BIT(TA_ITEM_STEP))
 		ta_record_step(ev, &v[TA_ITEM_STEP], who, cfg, false);
 	for (item = TA_ITEM_OFFSET; item < TA_ITEM_DENIED; item++)
@@ -708,7 +724,6 @@ void ta_record_drift(const struct ta_event *ev, const struct ta_decision *dec,
 	ta_log_end(ab, who, ev->caller, cfg, 0);
 }
 
-static const char * const ta_class_names[] = TIMEAUDIT_CLASS_NAMES;
 
 /*
  * One class's share of a summary: how many, how much, the largest, who.

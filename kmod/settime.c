@@ -170,13 +170,18 @@ static void ta_step_event(struct kretprobe_instance *ri, struct pt_regs *regs,
 	struct ta_step_data *d = (void *)ri->data;
 	struct ta_event ev = {
 		.path = path,
-		.result = regs_return_value(regs),
 		.stepped = path == TA_PATH_SETTOD,
 		.step_ns = ta_real_offset() - d->offs_before,
 		.real_before_ns = d->real_before,
 		.caller = get_kretprobe_retaddr(ri),
 	};
 
+	/* timekeeping_warp_clock() returns nothing: its register is junk. */
+	if (path == TA_PATH_SETTOD)
+		ev.result = (int)regs_return_value(regs);
+	/* Refused: it stepped nothing; what was measured is another's. */
+	if (ev.result < 0)
+		ev.step_ns = 0;
 	ev.concurrent = ta_step_window_close(&d->w);
 	ev.ntp_cleared = ev.result == -EINVAL && d->clears;
 	ta_handle_event(&ev);

@@ -36,6 +36,7 @@
 #define NOBODY		65534
 #define WRAP_US		18446744073709552LL	/* * 1000 wraps to 384 */
 #define PPM_SCALE	65536000LL		/* kernel/time/timex.h */
+#define ADJ_ADJTIME	0x8000			/* include/linux/timex.h */
 #define MAXPHASE_US	500000L			/* include/linux/timex.h */
 #define ALL_BUT_DRIFT	"step,slew,freq,tick,status,tai,denied,rtc,tz,ptp,aux"
 
@@ -102,6 +103,7 @@ static struct rec recs[MAX_RECS];
 static void *low;		/* below 4 GiB for the i386 calls */
 static unsigned long long rng;
 static int fails, reported;
+static int clears_ntp;		/* ta_refused_step_clears_ntp() */
 static long stats_calls[V_COUNT], stats_user, stats_eperm, stats_einval;
 static long stats_items[I_COUNT], stats_ambiguous, stats_bits[32];
 
@@ -423,6 +425,31 @@ static int offset_decayed(const struct call *c, long long from, long long to)
 	return decayed(from, to, llabs(from) / 4 + 1000, spans(c));
 }
 
+/*
+ * What timekeeping_validate_timex() lets through for root (x86-64 and
+ * arm64: the frequency check is there): an EINVAL of such an
+ * ADJ_SETOFFSET came from the timekeeper, after it cleared the NTP state
+ * (before 6.13).
+ */
+static int valid_for_root(const struct timex *tx)
+{
+	unsigned int m = tx->modes;
+
+	if ((m & ADJ_ADJTIME) && (m & ADJ_OFFSET_SINGLESHOT) !=
+				 ADJ_OFFSET_SINGLESHOT)
+		return 0;
+	if (!(m & ADJ_ADJTIME) && (m & ADJ_TICK) &&
+	    (tx->tick < 9000 || tx->tick > 11000))	/* 90%-110% of 1/USER_HZ */
+		return 0;
+	if ((m & ADJ_SETOFFSET) &&
+	    (tx->time.tv_usec < 0 ||
+	     tx->time.tv_usec >= ((m & ADJ_NANO) ? NSEC : 1000000)))
+		return 0;
+	return !((m & ADJ_FREQUENCY) &&
+		 (tx->freq < LLONG_MIN / PPM_SCALE ||
+		  tx->freq > LLONG_MAX / PPM_SCALE));
+}
+
 /* Which records a call must have, and which it may have. */
 static void expect(const struct call *c, unsigned int *must,
 		   unsigned int *may)
@@ -435,6 +462,16 @@ static void expect(const struct call *c, unsigned int *must,
 	int amb = ambiguous(c);
 
 	*must = *may = 0;
+	if (c->ret < 0 && c->err == EINVAL && !c->user &&
+	    (c->tx.modes & ADJ_SETOFFSET) && clears_ntp &&
+	    valid_for_root(&c->tx)) {
+		/*
+		 * Refused by the timekeeper after it cleared the NTP state
+		 * (before 6.13): a step record of 0 with ntp_cleared=1.
+		 */
+		*must = *may = 1u << I_STEP;
+		return;
+	}
 	if (c->ret < 0) {
 		if (c->err == EPERM)
 			*must = *may = 1u << I_DENIED;
@@ -798,6 +835,7 @@ int main(void)
 	ksft_set_plan(4);
 	ksft_print_msg("seed=%llu (TA_DIFF_SEED), calls=%ld\n", seed, total);
 	rng = seed * 2 + 1;
+	clears_ntp = ta_refused_step_clears_ntp() == 1;
 	calls = mmap(NULL, BATCH * sizeof(*calls), PROT_READ | PROT_WRITE,
 		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	low = mmap(NULL, 4096, PROT_READ | PROT_WRITE,

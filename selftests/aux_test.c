@@ -2,8 +2,8 @@
 /*
  * Auxiliary clocks (CLOCK_AUX + n, Linux 6.17+ with CONFIG_POSIX_AUX_CLOCKS):
  * enabling aux clock 0 through sysfs, setting it with clock_settime(),
- * stepping and retuning it with clock_adjtime() and disabling it are
- * recorded in class aux with the clock's name and who did it; none of it
+ * stepping, slewing (adjtime() and the PLL), retuning it and changing its
+ * tick with clock_adjtime() and disabling it are recorded in class aux with the clock's name and who did it; none of it
  * passes the system clock's paths. Attacks: callers without CAP_SYS_TIME,
  * huge and negative steps, calls on a disabled clock (an error, no record).
  * Needs the PTP kernel (scripts/build-ptp-kernel.sh): the vm-ptp-mock stage.
@@ -106,6 +106,35 @@ static int aux_step(long long ns)
 static int aux_tune(long scaled_ppm)
 {
 	struct timex tx = { .modes = ADJ_FREQUENCY, .freq = scaled_ppm };
+
+	return aux_adj(&tx);
+}
+
+/* adjtime() on it: ADJ_OFFSET_SINGLESHOT, @us to slew. */
+static int aux_adjtime(long us)
+{
+	struct timex tx = { .modes = ADJ_OFFSET_SINGLESHOT, .offset = us };
+
+	return aux_adj(&tx);
+}
+
+/*
+ * Its PLL: STA_PLL (or not) and an offset of @us for it to slew away; in
+ * us (ADJ_MICRO), as the ADJ_NANO steps above left it in ns.
+ */
+static int aux_pll(int status, long us)
+{
+	struct timex tx = {
+		.modes = ADJ_STATUS | ADJ_OFFSET | ADJ_MICRO,
+		.status = status, .offset = us,
+	};
+
+	return aux_adj(&tx);
+}
+
+static int aux_tick(long tick)
+{
+	struct timex tx = { .modes = ADJ_TICK, .tick = tick };
 
 	return aux_adj(&tx);
 }
@@ -235,7 +264,7 @@ int main(void)
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
 	if (low == MAP_FAILED)
 		ksft_exit_fail_msg("mmap below 4 GiB: %s\n", strerror(errno));
-	ksft_set_plan(25);
+	ksft_set_plan(30);
 	aux_enable("0");	/* a known start */
 	ksft_test_result(ta_module_load(NULL) == 0 &&
 			 !ta_param_read(TIMEAUDIT_PARAM_UNAVAILABLE, v,
@@ -348,6 +377,46 @@ int main(void)
 	err = aux_tune(SCALED_PPM(52));
 	ksft_test_result(!err && any_aux(mark) == 0,
 			 "frequency +2 ppm more: below the threshold, no record\n");
+
+	/* Slews: adjtime() and the PLL offset, by the slew threshold. */
+	mark = ta_log_mark_synced();
+	err = aux_adjtime(200000);
+	n = aux_recs(mark, "TIME_ADJNTPVAL", me, "op=aux_adjust ");
+	ksft_test_result(!err && n == 1 && ta_field_ll(rec, "new") == 200000 &&
+			 ta_field_ll(rec, "new_ns") == 200000000 &&
+			 strstr(rec, " class=aux via=aux clock=aux0 ") &&
+			 any_aux(mark) == 1,
+			 "adjtime() +200 ms on aux0: one record, new_ns=%lld (%d, err %d)\n",
+			 ta_field_ll(rec, "new_ns"), n, err);
+	mark = ta_log_mark_synced();
+	err = aux_adjtime(-50000);
+	ksft_test_result(!err && any_aux(mark) == 0,
+			 "adjtime() -50 ms: below the threshold, no record\n");
+	mark = ta_log_mark_synced();
+	err = aux_pll(STA_PLL, 200000);
+	n = aux_recs(mark, "TIME_ADJNTPVAL", me, "op=aux_offset ");
+	d = ta_field_ll(rec, "new_ns");
+	ksft_test_result(!err && n == 1 && d > 199 * 1000000 &&
+			 d <= 200 * 1000000 && strstr(rec, " clock=aux0 "),
+			 "PLL offset +200 ms on aux0: one record, new_ns=%lld (%d, err %d)\n",
+			 d, n, err);
+	aux_pll(STA_PLL, 0);
+	aux_pll(0, 0);
+	aux_tune(SCALED_PPM(52));
+	mark = ta_log_mark_synced();
+	err = aux_tick(10001);
+	n = aux_recs(mark, "TIME_ADJNTPVAL", me, "op=aux_tick ");
+	ksft_test_result(!err && n == 1 && ta_field_ll(rec, "old") == 10000 &&
+			 ta_field_ll(rec, "new") == 10001 &&
+			 strstr(rec, " clock=aux0 ") && any_aux(mark) == 1,
+			 "tick 10000 -> 10001 us on aux0: one record (%d, err %d)\n",
+			 n, err);
+	mark = ta_log_mark_synced();
+	err = aux_tick(10000);
+	n = aux_recs(mark, "TIME_ADJNTPVAL", me, "op=aux_tick ");
+	ksft_test_result(!err && n == 1 && ta_field_ll(rec, "delta_us") == -1,
+			 "tick back to 10000 us: one record, delta_us=%lld (%d, err %d)\n",
+			 ta_field_ll(rec, "delta_us"), n, err);
 
 	/* Callers without CAP_SYS_TIME. */
 	mark = ta_log_mark_synced();

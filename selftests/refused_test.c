@@ -20,7 +20,6 @@
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/timex.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,17 +35,6 @@
 #endif
 
 static char rec[TA_REC_MAX];
-
-/* kmod/compat.h: TA_REFUSED_STEP_CLEARS_NTP, before 6.13. */
-static int kernel_clears(void)
-{
-	struct utsname u;
-	int major = 0, minor = 0;
-
-	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
-		return -1;
-	return major < 6 || (major == 6 && minor < 13);
-}
 
 static int adjtime_us(long us)
 {
@@ -165,7 +153,7 @@ static void check(enum call c, const char *what, const char *via, int clears)
 
 int main(void)
 {
-	int clears = kernel_clears();
+	int clears = ta_refused_step_clears_ntp();
 
 	ksft_print_header();
 	ksft_set_plan(7 + STIME_RESULTS);

@@ -497,6 +497,16 @@ void ta_timex_setoffset(struct timex *tx, long long ns)
 	}
 }
 
+int ta_kernel_before(int major, int minor)
+{
+	struct utsname u;
+	int ma, mi;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return -1;
+	return ma < major || (ma == major && mi < minor);
+}
+
 #ifdef __x86_64__
 /* stime() exists only for 32-bit callers; its argument below 4 GiB. */
 long ta_stime32(int seconds)

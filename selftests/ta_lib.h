@@ -81,6 +81,15 @@ struct timex32 {
 	int32_t pad[11];
 };
 
+/* Whether the running kernel is older than @major.@minor: 1, 0, -1. */
+int ta_kernel_before(int major, int minor);
+
+/*
+ * kmod/compat.h's TA_REFUSED_STEP_CLEARS_NTP: before 6.13 a time the
+ * timekeeper refuses with EINVAL still clears the NTP state.
+ */
+#define ta_refused_step_clears_ntp()	ta_kernel_before(6, 13)
+
 /* Realtime as ns since the epoch. */
 long long ta_now_ns(void);
 
