@@ -125,7 +125,9 @@ static int ta_adjtimex_ret(struct kretprobe_instance *ri,
 		ev.stepped = true;
 		/* A refused or invalid request stepped nothing. */
 		ev.step_ns = ev.result < 0 ? 0 : d->setoffset_ns;
-		ev.ntp_cleared = ev.result == -EINVAL && d->clears;
+		/* It cleared the NTP state: see settime.c. */
+		ev.ntp_cleared = ev.result >= 0 ? ta_witness_leap_armed() :
+				 ev.result == -EINVAL && d->clears;
 	}
 	if (d->window)
 		ta_step_window_close(&d->w);

@@ -85,7 +85,11 @@ struct ta_event {
 	u32 modes;		/* adjtimex modes, 0 for other paths */
 	bool stepped;		/* the call asked for a step */
 	bool concurrent;	/* measured while another step could land */
-	bool ntp_cleared;	/* refused, yet the NTP state was cleared */
+	/*
+	 * The call cleared an NTP state that mattered: a time refused
+	 * after the clear (before 6.13), or an armed leap second.
+	 */
+	bool ntp_cleared;
 	s64 step_ns;		/* measured change of CLOCK_REALTIME */
 	s64 real_before_ns;	/* CLOCK_REALTIME before the call */
 	unsigned long caller;	/* return address, for in-kernel callers */

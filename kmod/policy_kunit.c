@@ -407,7 +407,8 @@ static void ta_test_concurrent_step(struct kunit *test)
 /*
  * A time refused with EINVAL after the kernel cleared its NTP state
  * (before 6.13): on record as a step of 0, on either path, and nothing
- * else; the same EINVAL without the clearing says nothing.
+ * else; the same EINVAL without the clearing says nothing. A small step
+ * that cleared it (a leap second armed) is on record too.
  */
 static void ta_test_refused_clears_ntp(struct kunit *test)
 {
@@ -437,6 +438,15 @@ static void ta_test_refused_clears_ntp(struct kunit *test)
 				    "path %d", i);
 		/* Never exempt from the rate limit: it stepped nothing. */
 		KUNIT_EXPECT_FALSE(test, ta_rate_exempt(&ev, TA_ITEM_STEP, 0));
+		/* A step below the threshold with a leap second armed. */
+		ev.result = 0;
+		ev.step_ns = 12;
+		ta_policy_decide(&ev, &ta_defaults, &d);
+		KUNIT_EXPECT_EQ_MSG(test, d.emit, (u32)BIT(TA_ITEM_STEP),
+				    "path %d", i);
+		ev.ntp_cleared = false;
+		ta_policy_decide(&ev, &ta_defaults, &d);
+		KUNIT_EXPECT_EQ_MSG(test, d.emit, 0U, "path %d", i);
 	}
 }
 

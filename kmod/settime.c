@@ -16,6 +16,10 @@
  * A measured step holds every step made meanwhile: a call that overlapped
  * another step-capable call is on record whatever it measured
  * (ta_step_window_*()).
+ *
+ * Every step clears the NTP state, which disarms a leap second for good:
+ * a step while one is armed is on record whatever its size, and so is a
+ * time refused after the clear (TA_REFUSED_STEP_CLEARS_NTP): ntp_cleared.
  */
 #include <linux/kprobes.h>
 #include <linux/ptrace.h>
@@ -26,6 +30,7 @@
 #include "event.h"
 #include "inflight.h"
 #include "probes.h"
+#include "witness.h"
 
 struct ta_settime_data {
 	struct ta_inflight *slot;	/* tells do_settimeofday64 we are here */
@@ -94,8 +99,9 @@ static void ta_settime_event(struct kretprobe_instance *ri, int result,
 		.stepped = path == TA_PATH_SETTOD && result >= 0,
 		.concurrent = concurrent,
 		/* Without a slot, do_settimeofday64's probe saw it too. */
-		.ntp_cleared = path == TA_PATH_SETTOD && result == -EINVAL &&
-			       d->clears && d->slot,
+		.ntp_cleared = path == TA_PATH_SETTOD &&
+			       (result >= 0 ? ta_witness_leap_armed() :
+				result == -EINVAL && d->clears && d->slot),
 		.step_ns = step,
 		.real_before_ns = d->real_before,
 		.caller = get_kretprobe_retaddr(ri),
@@ -183,7 +189,8 @@ static void ta_step_event(struct kretprobe_instance *ri, struct pt_regs *regs,
 	if (ev.result < 0)
 		ev.step_ns = 0;
 	ev.concurrent = ta_step_window_close(&d->w);
-	ev.ntp_cleared = ev.result == -EINVAL && d->clears;
+	ev.ntp_cleared = ev.result >= 0 ? ta_witness_leap_armed() :
+			 ev.result == -EINVAL && d->clears;
 	ta_handle_event(&ev);
 }
 NOKPROBE_SYMBOL(ta_step_event);

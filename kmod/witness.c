@@ -86,6 +86,17 @@ void ta_witness_ntp_seen(const struct __kernel_timex *txc)
 }
 NOKPROBE_SYMBOL(ta_witness_ntp_seen);
 
+/*
+ * A leap second armed (STA_INS or STA_DEL as last set): any step clears
+ * the NTP state (TK_CLEAR_NTP), which disarms it for good.
+ */
+bool ta_witness_leap_armed(void)
+{
+	return atomic_read_acquire(&ta_sync_seen) &&
+	       (atomic_read(&ta_sync_status) & (STA_INS | STA_DEL));
+}
+NOKPROBE_SYMBOL(ta_witness_leap_armed);
+
 /* "As last seen": the three values may come from two different calls. */
 void ta_witness_sync_state(struct ta_sync_state *out)
 {

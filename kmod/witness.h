@@ -60,6 +60,8 @@ void ta_witness_explain(s64 step_ns);
 void ta_witness_ntp_seen(const struct __kernel_timex *txc);
 
 void ta_witness_sync_state(struct ta_sync_state *out);
+/* Probe context: STA_INS or STA_DEL as the last adjtimex() left them. */
+bool ta_witness_leap_armed(void);
 
 /* heartbeat.c: called by the sampler after each sample. */
 void ta_heartbeat_tick(const struct ta_config *cfg, bool armed,

@@ -1,5 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * Calls that clear the kernel's NTP state (ntp_clear()) where that
+ * matters, each on record with ntp_cleared=1 whatever its size.
+ *
+ * A leap second armed: every step clears the NTP state, which disarms
+ * it for good, so that midnight passes without it; a step of 0 ns is
+ * enough. Such a step is recorded; the same step with no leap armed is
+ * not.
+ *
  * Times the kernel refuses with EINVAL, asked by a caller allowed to set
  * the clock. Before 6.13, do_settimeofday64() and
  * timekeeping_inject_offset() clear the NTP state even when they refuse
@@ -16,6 +24,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -27,6 +36,7 @@
 #include "ta_lib.h"
 
 #define SLEW_US	400000	/* 0.4 s: 800 s to slew away at 500 ppm */
+#define NSEC	1000000000LL
 
 #ifdef __x86_64__
 #define STIME_RESULTS	1
@@ -151,12 +161,111 @@ static void check(enum call c, const char *what, const char *via, int clears)
 			 what, ret, left ? "kept" : "dropped", left, n, other);
 }
 
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = ms % 1000 * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* STA_INS (and maxerror 0, or the kernel sets STA_UNSYNC meanwhile). */
+static int arm_leap(int on)
+{
+	struct timex tx = {
+		.modes = ADJ_STATUS | ADJ_MAXERROR,
+		.status = on ? STA_INS : STA_UNSYNC,
+	};
+
+	return adjtimex(&tx);
+}
+
+static int realtime_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return syscall(SYS_clock_settime, CLOCK_REALTIME, &ts) ? -errno : 0;
+}
+
+static int leap_recs(long mark, const char *via)
+{
+	const char *needles[] = { "ntp_cleared=1", via, " res=success", NULL };
+	char pid[32];
+	const char *mine[] = { pid, needles[0], needles[1], needles[2], NULL };
+
+	snprintf(pid, sizeof(pid), " pid=%d ", getpid());
+	return ta_search(mark, "TIME_INJOFFSET", mine, rec, sizeof(rec));
+}
+
+/* CLOCK_REALTIME - CLOCK_MONOTONIC: an inserted leap second takes 1 s. */
+static long long real_mono(void)
+{
+	struct timespec m;
+	long long r = ta_now_ns();
+
+	clock_gettime(CLOCK_MONOTONIC, &m);
+	return r - (m.tv_sec * NSEC + m.tv_nsec);
+}
+
+/*
+ * Armed 6 s before midnight UTC, then a step of 0: one record, and no
+ * leap at midnight (CLOCK_REALTIME kept its distance to CLOCK_MONOTONIC;
+ * the state may only say TIME_ERROR, as the clear set STA_UNSYNC). The
+ * clock is put back where it would be afterwards.
+ */
+static void check_leap(void)
+{
+	struct timespec mono0, mono1, t;
+	long long real0 = ta_now_ns(), off0, moved;
+	int armed, n;
+	long mark;
+
+	clock_gettime(CLOCK_MONOTONIC, &mono0);
+	t.tv_sec = (real0 / NSEC / 86400 + 1) * 86400 - 6;
+	t.tv_nsec = 0;
+	clock_settime(CLOCK_REALTIME, &t);
+	arm_leap(1);
+	sleep_ms(1200);		/* TIME_OK -> TIME_INS at the next second */
+	armed = adjtimex(&(struct timex){ .modes = 0 });
+	mark = ta_log_mark_synced();
+	realtime_now();
+	off0 = real_mono();
+	n = leap_recs(mark, " via=settimeofday ");
+	/* 1.5 s past midnight, by the clock a leap would have held back. */
+	while (ta_now_ns() < (t.tv_sec + 6) * NSEC + 1500000000LL)
+		sleep_ms(200);
+	moved = real_mono() - off0;
+	ksft_test_result(armed == TIME_INS && llabs(moved) < NSEC / 10 &&
+			 n == 1 && strstr(rec, " class=step "),
+			 "leap second armed (state %d), clock_settime(now): one record with ntp_cleared=1 (%d), no leap at midnight (realtime moved %lld ns)\n",
+			 armed, n, moved);
+
+	/* The same with ADJ_SETOFFSET of 0. */
+	mark = ta_log_mark_synced();
+	n = setoffset(0, 0);
+	ksft_test_result(n == 0 && leap_recs(mark, " via=adjtimex ") == 1,
+			 "leap second armed, ADJ_SETOFFSET of 0: one record with ntp_cleared=1\n");
+
+	arm_leap(0);
+	mark = ta_log_mark_synced();
+	n = realtime_now();
+	ksft_test_result(n == 0 && own_recs(mark, "TIME_INJOFFSET", NULL) == 0,
+			 "no leap armed, clock_settime(now): no record\n");
+
+	clock_gettime(CLOCK_MONOTONIC, &mono1);
+	real0 += (mono1.tv_sec - mono0.tv_sec) * NSEC +
+		 (mono1.tv_nsec - mono0.tv_nsec);
+	t.tv_sec = real0 / NSEC;
+	t.tv_nsec = real0 % NSEC;
+	clock_settime(CLOCK_REALTIME, &t);
+}
+
 int main(void)
 {
 	int clears = ta_refused_step_clears_ntp();
 
 	ksft_print_header();
-	ksft_set_plan(7 + STIME_RESULTS);
+	ksft_set_plan(10 + STIME_RESULTS);
 	ksft_test_result(ta_module_load(NULL) == 0 && clears >= 0,
 			 "module loaded; this kernel %s a refused time's NTP state\n",
 			 clears ? "clears" : "keeps");
@@ -179,5 +288,6 @@ int main(void)
 	check(SETOFFSET_NEG_NSEC, "ADJ_SETOFFSET with tv_usec = -1", "", 0);
 
 	adjtime_us(0);
+	check_leap();
 	ksft_finished();
 }
