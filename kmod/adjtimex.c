@@ -126,7 +126,7 @@ static int ta_adjtimex_ret(struct kretprobe_instance *ri,
 		/* A refused or invalid request stepped nothing. */
 		ev.step_ns = ev.result < 0 ? 0 : d->setoffset_ns;
 		/* It cleared the NTP state: see settime.c. */
-		ev.ntp_cleared = ev.result >= 0 ? ta_witness_leap_armed() :
+		ev.ntp_cleared = ev.result >= 0 ? ta_witness_leap_take() :
 				 ev.result == -EINVAL && d->clears;
 	}
 	if (d->window)
@@ -135,6 +135,11 @@ static int ta_adjtimex_ret(struct kretprobe_instance *ri,
 		ta_ntp_core_values(&ev, d->slot);
 		ta_inflight_release(d->slot);
 	}
+	/* A leap second armed or taken back: see witness.c. */
+	if (ev.ntp_valid & BIT(TA_NTP_STATUS))
+		ta_witness_leap_status(ev.ntp[TA_NTP_STATUS].old,
+				       ev.ntp[TA_NTP_STATUS].new,
+				       ktime_get_real_seconds());
 	if ((d->effects & TA_ADJ_ADJUST) && ev.result >= 0)
 		ta_adjtime_values(&ev, d->txc, d->adjust);
 	if (ev.result >= 0)	/* the sync state, for the witness */

@@ -671,8 +671,9 @@ bool ta_rate_exempt(const struct ta_event *ev, enum ta_item item,
 {
 	if (ev->result < 0)
 		return false;	/* a refusal changed nothing */
+	/* A step that disarmed a leap second: never folded into a summary. */
 	if (item == TA_ITEM_STEP)
-		return ta_abs64(ev->step_ns) >= exempt_ns;
+		return ev->ntp_cleared || ta_abs64(ev->step_ns) >= exempt_ns;
 	if (item == TA_ITEM_PHC_STEP && !ev->phc.settime)
 		return ta_abs64(ev->phc.offset_ns) >= exempt_ns;
 	/*

@@ -444,6 +444,9 @@ static void ta_test_refused_clears_ntp(struct kunit *test)
 		ta_policy_decide(&ev, &ta_defaults, &d);
 		KUNIT_EXPECT_EQ_MSG(test, d.emit, (u32)BIT(TA_ITEM_STEP),
 				    "path %d", i);
+		/* ... and never held back by the rate limit. */
+		KUNIT_EXPECT_TRUE(test, ta_rate_exempt(&ev, TA_ITEM_STEP,
+						       NSEC_PER_SEC));
 		ev.ntp_cleared = false;
 		ta_policy_decide(&ev, &ta_defaults, &d);
 		KUNIT_EXPECT_EQ_MSG(test, d.emit, 0U, "path %d", i);

@@ -87,15 +87,55 @@ void ta_witness_ntp_seen(const struct __kernel_timex *txc)
 NOKPROBE_SYMBOL(ta_witness_ntp_seen);
 
 /*
- * A leap second armed (STA_INS or STA_DEL as last set): any step clears
- * the NTP state (TK_CLEAR_NTP), which disarms it for good.
+ * The leap second the kernel will apply, as the probes saw it armed: the
+ * second (CLOCK_REALTIME) it is due by, 0 if none, and the second from
+ * which it is armed in the kernel: second_overflow() computes it at the
+ * first second boundary after the status write, for the next midnight.
  */
-bool ta_witness_leap_armed(void)
+static atomic64_t ta_leap_due, ta_leap_from;
+
+/*
+ * Probe context: an NTP status write, @old -> @new, at second @now_s.
+ * Setting STA_INS or STA_DEL arms a leap, and so does dropping STA_PLL
+ * with one set (process_adj_status() resets the state machine); clearing
+ * both takes it back. A write that keeps one set changes nothing: once a
+ * step disarmed it, the kernel does not arm it again.
+ */
+void ta_witness_leap_status(s64 old, s64 new, s64 now_s)
 {
-	return atomic_read_acquire(&ta_sync_seen) &&
-	       (atomic_read(&ta_sync_status) & (STA_INS | STA_DEL));
+	s64 from = now_s + 1;
+
+	if (!(new & (STA_INS | STA_DEL))) {
+		atomic64_set(&ta_leap_due, 0);
+		return;
+	}
+	if ((old & (STA_INS | STA_DEL)) &&
+	    !((old & STA_PLL) && !(new & STA_PLL)))
+		return;
+	atomic64_set(&ta_leap_from, from);
+	atomic64_set(&ta_leap_due, from - from % TA_SECS_PER_DAY +
+				   TA_SECS_PER_DAY);
 }
-NOKPROBE_SYMBOL(ta_witness_leap_armed);
+NOKPROBE_SYMBOL(ta_witness_leap_status);
+
+/*
+ * Probe context, at a step: every step clears the NTP state, which
+ * disarms an armed leap second for good (ntp_next_leap_sec). True once
+ * per leap: when this step did that before it was due.
+ */
+bool ta_witness_leap_take(void)
+{
+	s64 now = ktime_get_real_seconds();
+	s64 due = atomic64_read(&ta_leap_due);
+
+	/* None, or not yet armed in the kernel: nothing to disarm. */
+	if (!due || now < atomic64_read(&ta_leap_from))
+		return false;
+	if (atomic64_cmpxchg(&ta_leap_due, due, 0) != due)
+		return false;	/* another step took it */
+	return now < due;
+}
+NOKPROBE_SYMBOL(ta_witness_leap_take);
 
 /* "As last seen": the three values may come from two different calls. */
 void ta_witness_sync_state(struct ta_sync_state *out)

@@ -60,8 +60,10 @@ void ta_witness_explain(s64 step_ns);
 void ta_witness_ntp_seen(const struct __kernel_timex *txc);
 
 void ta_witness_sync_state(struct ta_sync_state *out);
-/* Probe context: STA_INS or STA_DEL as the last adjtimex() left them. */
-bool ta_witness_leap_armed(void);
+/* Probe context: a status write of the system clock's NTP core. */
+void ta_witness_leap_status(s64 old, s64 new, s64 now_s);
+/* Probe context, at a step: it disarmed an armed leap second (once). */
+bool ta_witness_leap_take(void);
 
 /* heartbeat.c: called by the sampler after each sample. */
 void ta_heartbeat_tick(const struct ta_config *cfg, bool armed,

@@ -93,6 +93,7 @@ struct call {
 
 struct rec {
 	int item;
+	int cleared;		/* ntp_cleared=1 */
 	unsigned int modes;
 	long long val;		/* step: delta_ns; others: new */
 	char line[320];
@@ -596,6 +597,7 @@ static int parse_rec(const char *line, struct rec *r)
 	snprintf(r->line, sizeof(r->line), "%.*s", (int)strcspn(line, "\x1d\n"),
 		 line);
 	r->modes = (unsigned int)ta_field_ll(line, "modes");
+	r->cleared = strstr(line, " ntp_cleared=1") != NULL;
 	if (strstr(line, "type=TIME_INJOFFSET")) {
 		if (ta_field(line, "class", v, sizeof(v)))
 			return 0;
@@ -661,6 +663,13 @@ static int fits(const struct call *c, const struct rec *r)
 	unsigned int must, may;
 
 	expect(c, &must, &may);
+	/*
+	 * A step of any size that disarmed a leap second the random status
+	 * writes armed (STA_INS, STA_DEL): on record, ntp_cleared=1.
+	 */
+	if (r->item == I_STEP && r->cleared && c->ret >= 0 &&
+	    (c->tx.modes & ADJ_SETOFFSET))
+		may |= 1u << I_STEP;
 	return r->modes == c->tx.modes && (may & (1u << r->item)) &&
 	       value_ok(c, r);
 }

@@ -168,15 +168,51 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* STA_INS (and maxerror 0, or the kernel sets STA_UNSYNC meanwhile). */
+/*
+ * STA_INS, from a status without it (the module arms its view of the leap
+ * on that change); maxerror 0. STA_UNSYNC stays set: a synced clock would
+ * have the kernel write this test's times into the RTC.
+ */
 static int arm_leap(int on)
 {
 	struct timex tx = {
 		.modes = ADJ_STATUS | ADJ_MAXERROR,
-		.status = on ? STA_INS : STA_UNSYNC,
+		.status = STA_UNSYNC | (on ? STA_INS : 0),
 	};
 
 	return adjtimex(&tx);
+}
+
+/*
+ * Arm a leap second in the kernel: STA_INS clear across a second boundary
+ * (second_overflow() leaves TIME_INS only then), set, and the next
+ * boundary passed (TIME_OK -> TIME_INS, the leap due next midnight).
+ * Its state cannot be read back: STA_UNSYNC makes adjtimex() answer
+ * TIME_ERROR.
+ */
+static void arm_leap_in_kernel(void)
+{
+	arm_leap(0);
+	sleep_ms(1100);
+	arm_leap(1);
+	sleep_ms(1200);
+}
+
+/* Jump to @s before the next midnight UTC and arm a leap; that midnight. */
+static long long leap_ahead(int s)
+{
+	struct timespec t = { .tv_sec = (ta_now_ns() / NSEC / 86400 + 1) * 86400 - s };
+
+	clock_settime(CLOCK_REALTIME, &t);
+	arm_leap_in_kernel();
+	return (t.tv_sec + s) * NSEC;
+}
+
+/* Until @ns of CLOCK_REALTIME, by the clock a leap holds back. */
+static void sleep_until(long long ns)
+{
+	while (ta_now_ns() < ns)
+		sleep_ms(200);
 }
 
 static int realtime_now(void)
@@ -208,49 +244,61 @@ static long long real_mono(void)
 }
 
 /*
- * Armed 6 s before midnight UTC, then a step of 0: one record, and no
- * leap at midnight (CLOCK_REALTIME kept its distance to CLOCK_MONOTONIC;
- * the state may only say TIME_ERROR, as the clear set STA_UNSYNC). The
- * clock is put back where it would be afterwards.
+ * Armed 5 s before midnight UTC, then a step of 0 before it: one record,
+ * and no leap at midnight (CLOCK_REALTIME kept its distance to
+ * CLOCK_MONOTONIC; the state may only say TIME_ERROR, as the clear set
+ * STA_UNSYNC). Once taken, or once applied, a leap gives no more records.
+ * The clock is put back where it would be afterwards.
  */
 static void check_leap(void)
 {
 	struct timespec mono0, mono1, t;
-	long long real0 = ta_now_ns(), off0, moved;
-	int armed, n;
+	long long real0 = ta_now_ns(), midnight, off0, moved;
+	int n, early;
 	long mark;
 
 	clock_gettime(CLOCK_MONOTONIC, &mono0);
-	t.tv_sec = (real0 / NSEC / 86400 + 1) * 86400 - 6;
-	t.tv_nsec = 0;
-	clock_settime(CLOCK_REALTIME, &t);
-	arm_leap(1);
-	sleep_ms(1200);		/* TIME_OK -> TIME_INS at the next second */
-	armed = adjtimex(&(struct timex){ .modes = 0 });
+	midnight = leap_ahead(8);
 	mark = ta_log_mark_synced();
 	realtime_now();
+	early = ta_now_ns() < midnight;
 	off0 = real_mono();
 	n = leap_recs(mark, " via=settimeofday ");
-	/* 1.5 s past midnight, by the clock a leap would have held back. */
-	while (ta_now_ns() < (t.tv_sec + 6) * NSEC + 1500000000LL)
-		sleep_ms(200);
+	sleep_until(midnight + 1500000000LL);
 	moved = real_mono() - off0;
-	ksft_test_result(armed == TIME_INS && llabs(moved) < NSEC / 10 &&
-			 n == 1 && strstr(rec, " class=step "),
-			 "leap second armed (state %d), clock_settime(now): one record with ntp_cleared=1 (%d), no leap at midnight (realtime moved %lld ns)\n",
-			 armed, n, moved);
+	ksft_test_result(early && llabs(moved) < NSEC / 10 && n == 1 &&
+			 strstr(rec, " class=step "),
+			 "leap second armed, clock_settime(now) before midnight (%d): one record with ntp_cleared=1 (%d), no leap (realtime moved %lld ns)\n",
+			 early, n, moved);
+	/* STA_INS is still set: the module knows the leap is gone. */
+	mark = ta_log_mark_synced();
+	n = setoffset(0, 0);
+	ksft_test_result(n == 0 && own_recs(mark, "TIME_INJOFFSET", NULL) == 0,
+			 "... ADJ_SETOFFSET of 0 after it: no record\n");
 
-	/* The same with ADJ_SETOFFSET of 0. */
+	/* Left armed: the kernel applies it at midnight; no record after. */
+	midnight = leap_ahead(6);
+	off0 = real_mono();
+	sleep_until(midnight + 1500000000LL);
+	moved = real_mono() - off0;
+	mark = ta_log_mark_synced();
+	n = setoffset(0, 0);
+	ksft_test_result(llabs(moved + NSEC) < NSEC / 10 && n == 0 &&
+			 own_recs(mark, "TIME_INJOFFSET", NULL) == 0,
+			 "leap second left armed: applied (realtime moved %lld ns); ADJ_SETOFFSET of 0 after it: no record\n",
+			 moved);
+
+	/* Armed again, any time of day: ADJ_SETOFFSET of 0 takes it, once. */
+	arm_leap_in_kernel();
 	mark = ta_log_mark_synced();
 	n = setoffset(0, 0);
 	ksft_test_result(n == 0 && leap_recs(mark, " via=adjtimex ") == 1,
 			 "leap second armed, ADJ_SETOFFSET of 0: one record with ntp_cleared=1\n");
-
-	arm_leap(0);
 	mark = ta_log_mark_synced();
-	n = realtime_now();
+	n = setoffset(0, 0);
 	ksft_test_result(n == 0 && own_recs(mark, "TIME_INJOFFSET", NULL) == 0,
-			 "no leap armed, clock_settime(now): no record\n");
+			 "... and again: no record, the leap is gone\n");
+	arm_leap(0);
 
 	clock_gettime(CLOCK_MONOTONIC, &mono1);
 	real0 += (mono1.tv_sec - mono0.tv_sec) * NSEC +
@@ -265,7 +313,7 @@ int main(void)
 	int clears = ta_refused_step_clears_ntp();
 
 	ksft_print_header();
-	ksft_set_plan(10 + STIME_RESULTS);
+	ksft_set_plan(12 + STIME_RESULTS);
 	ksft_test_result(ta_module_load(NULL) == 0 && clears >= 0,
 			 "module loaded; this kernel %s a refused time's NTP state\n",
 			 clears ? "clears" : "keeps");
