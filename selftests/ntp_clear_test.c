@@ -252,7 +252,7 @@ static long long real_mono(void)
  */
 static void check_leap(void)
 {
-	struct timespec mono0, mono1, t;
+	struct timespec mono0;
 	long long real0 = ta_now_ns(), midnight, off0, moved;
 	int n, early;
 	long mark;
@@ -299,13 +299,7 @@ static void check_leap(void)
 	ksft_test_result(n == 0 && own_recs(mark, "TIME_INJOFFSET", NULL) == 0,
 			 "... and again: no record, the leap is gone\n");
 	arm_leap(0);
-
-	clock_gettime(CLOCK_MONOTONIC, &mono1);
-	real0 += (mono1.tv_sec - mono0.tv_sec) * NSEC +
-		 (mono1.tv_nsec - mono0.tv_nsec);
-	t.tv_sec = real0 / NSEC;
-	t.tv_nsec = real0 % NSEC;
-	clock_settime(CLOCK_REALTIME, &t);
+	ta_clock_restore(real0, &mono0);
 }
 
 int main(void)

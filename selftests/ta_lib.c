@@ -497,6 +497,18 @@ void ta_timex_setoffset(struct timex *tx, long long ns)
 	}
 }
 
+void ta_clock_restore(long long real0_ns, const struct timespec *mono0)
+{
+	struct timespec mono1, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &mono1);
+	real0_ns += (mono1.tv_sec - mono0->tv_sec) * 1000000000LL +
+		    (mono1.tv_nsec - mono0->tv_nsec);
+	t.tv_sec = real0_ns / 1000000000LL;
+	t.tv_nsec = real0_ns % 1000000000LL;
+	clock_settime(CLOCK_REALTIME, &t);
+}
+
 int ta_kernel_before(int major, int minor)
 {
 	struct utsname u;

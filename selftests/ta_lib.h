@@ -93,6 +93,13 @@ int ta_kernel_before(int major, int minor);
 /* Realtime as ns since the epoch. */
 long long ta_now_ns(void);
 
+struct timespec;
+/*
+ * Set CLOCK_REALTIME back to where it would be had a test not moved it:
+ * @real0_ns, read with CLOCK_MONOTONIC @mono0, plus the time since.
+ */
+void ta_clock_restore(long long real0_ns, const struct timespec *mono0);
+
 /*
  * The audit arch of this program's own (64-bit) syscalls, as records
  * print it; the i386 parts of the tests are x86-64 only.

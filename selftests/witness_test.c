@@ -376,7 +376,7 @@ static void test_leap(void)
 	struct timex tx = {
 		.modes = ADJ_STATUS | ADJ_MAXERROR, .status = STA_INS,
 	};
-	struct timespec mono0, mono1, t;
+	struct timespec mono0, t;
 	long long before;
 	int state, n;
 	long mark;
@@ -395,12 +395,7 @@ static void test_leap(void)
 	tx.status = STA_UNSYNC;
 	adjtimex(&tx);
 	/* Back to where the clock would be, minus the leap. */
-	clock_gettime(CLOCK_MONOTONIC, &mono1);
-	before += (mono1.tv_sec - mono0.tv_sec) * NSEC +
-		  (mono1.tv_nsec - mono0.tv_nsec);
-	t.tv_sec = before / NSEC;
-	t.tv_nsec = before % NSEC;
-	clock_settime(CLOCK_REALTIME, &t);
+	ta_clock_restore(before, &mono0);
 	sleep_ms(2500);
 	n = count(mark, "TIME_INJOFFSET", "class=witness", NULL);
 	ksft_test_result(state == TIME_WAIT && n == 0,
