@@ -126,7 +126,8 @@ static int ta_adjtimex_ret(struct kretprobe_instance *ri,
 		/* A refused or invalid request stepped nothing. */
 		ev.step_ns = ev.result < 0 ? 0 : d->setoffset_ns;
 		/* It cleared the NTP state: see settime.c. */
-		ev.ntp_cleared = ev.result >= 0 ? ta_witness_leap_take() :
+		ev.ntp_cleared = ev.result >= 0 ?
+				 ta_witness_leap_take(d->real_before) :
 				 ev.result == -EINVAL && d->clears;
 	}
 	if (d->window)

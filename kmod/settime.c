@@ -100,7 +100,8 @@ static void ta_settime_event(struct kretprobe_instance *ri, int result,
 		.concurrent = concurrent,
 		/* Without a slot, do_settimeofday64's probe saw it too. */
 		.ntp_cleared = path == TA_PATH_SETTOD &&
-			       (result >= 0 ? ta_witness_leap_take() :
+			       (result >= 0 ?
+				ta_witness_leap_take(d->real_before) :
 				result == -EINVAL && d->clears && d->slot),
 		.step_ns = step,
 		.real_before_ns = d->real_before,
@@ -189,7 +190,7 @@ static void ta_step_event(struct kretprobe_instance *ri, struct pt_regs *regs,
 	if (ev.result < 0)
 		ev.step_ns = 0;
 	ev.concurrent = ta_step_window_close(&d->w);
-	ev.ntp_cleared = ev.result >= 0 ? ta_witness_leap_take() :
+	ev.ntp_cleared = ev.result >= 0 ? ta_witness_leap_take(d->real_before) :
 			 ev.result == -EINVAL && d->clears;
 	ta_handle_event(&ev);
 }

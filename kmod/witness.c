@@ -119,13 +119,14 @@ void ta_witness_leap_status(s64 old, s64 new, s64 now_s)
 NOKPROBE_SYMBOL(ta_witness_leap_status);
 
 /*
- * Probe context, at a step: every step clears the NTP state, which
- * disarms an armed leap second for good (ntp_next_leap_sec). True once
- * per leap: when this step did that before it was due.
+ * Probe context, at a step that began at @before_ns (CLOCK_REALTIME):
+ * every step clears the NTP state, which disarms an armed leap second for
+ * good (ntp_next_leap_sec). True once per leap: when this step did that
+ * before it was due.
  */
-bool ta_witness_leap_take(void)
+bool ta_witness_leap_take(s64 before_ns)
 {
-	s64 now = ktime_get_real_seconds();
+	s64 now = div_s64(before_ns, NSEC_PER_SEC);
 	s64 due = atomic64_read(&ta_leap_due);
 
 	/* None, or not yet armed in the kernel: nothing to disarm. */
