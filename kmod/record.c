@@ -276,7 +276,7 @@ static void ta_record_step(const struct ta_event *ev,
 	/* Another step may be in delta_ns, or this one partly outside it. */
 	if (ev->concurrent)
 		audit_log_format(ab, " concurrent=1");
-	/* Refused, but the kernel cleared its NTP state all the same. */
+	/* It cleared an NTP state that mattered: see struct ta_event. */
 	if (ev->ntp_cleared)
 		audit_log_format(ab, " ntp_cleared=1");
 	ta_log_end(ab, who, ev->caller, cfg, ev->result);
@@ -723,7 +723,6 @@ void ta_record_drift(const struct ta_event *ev, const struct ta_decision *dec,
 	}
 	ta_log_end(ab, who, ev->caller, cfg, 0);
 }
-
 
 /*
  * One class's share of a summary: how many, how much, the largest, who.
