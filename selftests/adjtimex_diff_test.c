@@ -94,6 +94,7 @@ struct call {
 struct rec {
 	int item;
 	int cleared;		/* ntp_cleared=1 */
+	int ok;			/* res=success */
 	unsigned int modes;
 	long long val;		/* step: delta_ns; others: new */
 	char line[320];
@@ -598,6 +599,7 @@ static int parse_rec(const char *line, struct rec *r)
 		 line);
 	r->modes = (unsigned int)ta_field_ll(line, "modes");
 	r->cleared = strstr(line, " ntp_cleared=1") != NULL;
+	r->ok = strstr(line, " res=success") != NULL;
 	if (strstr(line, "type=TIME_INJOFFSET")) {
 		if (ta_field(line, "class", v, sizeof(v)))
 			return 0;
@@ -670,8 +672,9 @@ static int fits(const struct call *c, const struct rec *r)
 	if (r->item == I_STEP && r->cleared && c->ret >= 0 &&
 	    (c->tx.modes & ADJ_SETOFFSET))
 		may |= 1u << I_STEP;
-	return r->modes == c->tx.modes && (may & (1u << r->item)) &&
-	       value_ok(c, r);
+	/* A failed call's record says res=failed, a done one's success. */
+	return r->modes == c->tx.modes && r->ok == (c->ret >= 0) &&
+	       (may & (1u << r->item)) && value_ok(c, r);
 }
 
 /* Match the records to the calls in order, as they were written. */
