@@ -126,9 +126,8 @@ static int ta_adjtimex_ret(struct kretprobe_instance *ri,
 		/* A refused or invalid request stepped nothing. */
 		ev.step_ns = ev.result < 0 ? 0 : d->setoffset_ns;
 		/* It cleared the NTP state: see settime.c. */
-		ev.ntp_cleared = ev.result >= 0 ?
-				 ta_witness_leap_take(d->real_before) :
-				 ev.result == -EINVAL && d->clears;
+		ev.ntp_cleared = ta_step_cleared_ntp(ev.result, d->clears,
+						     d->real_before);
 	}
 	if (d->window)
 		ta_step_window_close(&d->w);
@@ -139,8 +138,7 @@ static int ta_adjtimex_ret(struct kretprobe_instance *ri,
 	/* A leap second armed or taken back: see witness.c. */
 	if (ev.ntp_valid & BIT(TA_NTP_STATUS))
 		ta_witness_leap_status(ev.ntp[TA_NTP_STATUS].old,
-				       ev.ntp[TA_NTP_STATUS].new,
-				       ktime_get_real_seconds());
+				       ev.ntp[TA_NTP_STATUS].new);
 	if ((d->effects & TA_ADJ_ADJUST) && ev.result >= 0)
 		ta_adjtime_values(&ev, d->txc, d->adjust);
 	if (ev.result >= 0)	/* the sync state, for the witness */

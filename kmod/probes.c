@@ -17,6 +17,7 @@
 #include "inflight.h"
 #include "lock.h"
 #include "probes.h"
+#include "witness.h"
 
 /* In the order registered: the NTP core first, the hardware clocks last. */
 static const struct ta_probe_set *const ta_probe_sets[] = {
@@ -143,6 +144,20 @@ bool ta_step_window_close(const struct ta_step_window *w)
 	return overlap;
 }
 NOKPROBE_SYMBOL(ta_step_window_close);
+
+/*
+ * Whether a step call that began at @real_before_ns and returned @result
+ * cleared an NTP state that matters (ev->ntp_cleared): done, it disarmed
+ * an armed leap second; refused with EINVAL after the clear (@clears:
+ * the request passed the checks before it, TA_REFUSED_STEP_CLEARS_NTP).
+ */
+bool ta_step_cleared_ntp(int result, bool clears, s64 real_before_ns)
+{
+	if (result >= 0)
+		return ta_witness_leap_take(real_before_ns);
+	return result == -EINVAL && clears;
+}
+NOKPROBE_SYMBOL(ta_step_cleared_ntp);
 
 /*
  * CLOCK_REALTIME - CLOCK_MONOTONIC: read before and after a call, the

@@ -53,6 +53,7 @@ u64 ta_probes_missed(void);
 /* For the handlers. */
 bool ta_may_set_time(void);
 s64 ta_real_offset(void);
+bool ta_step_cleared_ntp(int result, bool clears, s64 real_before_ns);
 
 /* adjtimex.c: the NTP values of an adjtimex() call, for aux.c too. */
 struct ta_event;

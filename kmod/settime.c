@@ -30,7 +30,6 @@
 #include "event.h"
 #include "inflight.h"
 #include "probes.h"
-#include "witness.h"
 
 struct ta_settime_data {
 	struct ta_inflight *slot;	/* tells do_settimeofday64 we are here */
@@ -99,10 +98,9 @@ static void ta_settime_event(struct kretprobe_instance *ri, int result,
 		.stepped = path == TA_PATH_SETTOD && result >= 0,
 		.concurrent = concurrent,
 		/* Without a slot, do_settimeofday64's probe saw it too. */
-		.ntp_cleared = path == TA_PATH_SETTOD &&
-			       (result >= 0 ?
-				ta_witness_leap_take(d->real_before) :
-				result == -EINVAL && d->clears && d->slot),
+		.ntp_cleared = path == TA_PATH_SETTOD && d->slot &&
+			       ta_step_cleared_ntp(result, d->clears,
+						   d->real_before),
 		.step_ns = step,
 		.real_before_ns = d->real_before,
 		.caller = get_kretprobe_retaddr(ri),
@@ -190,8 +188,8 @@ static void ta_step_event(struct kretprobe_instance *ri, struct pt_regs *regs,
 	if (ev.result < 0)
 		ev.step_ns = 0;
 	ev.concurrent = ta_step_window_close(&d->w);
-	ev.ntp_cleared = ev.result >= 0 ? ta_witness_leap_take(d->real_before) :
-			 ev.result == -EINVAL && d->clears;
+	ev.ntp_cleared = ta_step_cleared_ntp(ev.result, d->clears,
+					     d->real_before);
 	ta_handle_event(&ev);
 }
 NOKPROBE_SYMBOL(ta_step_event);

@@ -95,15 +95,15 @@ NOKPROBE_SYMBOL(ta_witness_ntp_seen);
 static atomic64_t ta_leap_due, ta_leap_from;
 
 /*
- * Probe context: an NTP status write, @old -> @new, at second @now_s.
+ * Probe context: an NTP status write, @old -> @new, just made.
  * Setting STA_INS or STA_DEL arms a leap, and so does dropping STA_PLL
  * with one set (process_adj_status() resets the state machine); clearing
  * both takes it back. A write that keeps one set changes nothing: once a
  * step disarmed it, the kernel does not arm it again.
  */
-void ta_witness_leap_status(s64 old, s64 new, s64 now_s)
+void ta_witness_leap_status(s64 old, s64 new)
 {
-	s64 from = now_s + 1;
+	s64 from;
 
 	if (!(new & (STA_INS | STA_DEL))) {
 		atomic64_set(&ta_leap_due, 0);
@@ -112,6 +112,8 @@ void ta_witness_leap_status(s64 old, s64 new, s64 now_s)
 	if ((old & (STA_INS | STA_DEL)) &&
 	    !((old & STA_PLL) && !(new & STA_PLL)))
 		return;
+	/* Armed at the next second boundary, for the midnight after it. */
+	from = ktime_get_real_seconds() + 1;
 	atomic64_set(&ta_leap_from, from);
 	atomic64_set(&ta_leap_due, from - from % TA_SECS_PER_DAY +
 				   TA_SECS_PER_DAY);

@@ -61,7 +61,7 @@ void ta_witness_ntp_seen(const struct __kernel_timex *txc);
 
 void ta_witness_sync_state(struct ta_sync_state *out);
 /* Probe context: a status write of the system clock's NTP core. */
-void ta_witness_leap_status(s64 old, s64 new, s64 now_s);
+void ta_witness_leap_status(s64 old, s64 new);
 /* Probe context, at a step: it disarmed an armed leap second (once). */
 bool ta_witness_leap_take(s64 before_ns);
 
