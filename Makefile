@@ -5,6 +5,8 @@
 # make demo       boot the test VM and show what timeaudit records
 # make bench      record volume and cost per call in the VM (not a test):
 #                 bench/RESULTS.md, bench/records.png; see README "Measured"
+# make profile    where one clock call's instructions go, per function
+#                 (gdb steps through it in the VM; LOAD=, OPS=)
 # make check-matrix  the selftests on Debian 11, 13, unstable and experimental kernels
 #                 and on Debian 12's arm64 kernel
 # make check-system  the packages on a real Debian 12 system in a VM:
@@ -61,6 +63,9 @@ demo:
 bench:
 	scripts/bench.sh
 
+profile:
+	scripts/profile.sh $(LOAD) $(OPS)
+
 check-matrix:
 	scripts/matrix.sh
 
@@ -111,5 +116,5 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: all module userspace check check-matrix check-system demo bench install install-module \
+.PHONY: all module userspace check check-matrix check-system demo bench profile install install-module \
 	install-files uninstall sign man dkms-source deb clean

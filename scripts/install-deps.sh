@@ -15,7 +15,8 @@ debhelper dh-dkms dpkg-dev fakeroot lintian openscap-scanner ssg-debian
 linux-image-rt-amd64 linux-headers-rt-amd64
 libbsd0 libcap2 libssl3
 linuxptp
-gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm clang lld"
+gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm clang lld
+gdb"
 
 # NTPsec's ntpd for the test VM, unpacked but not installed (the package
 # conflicts with chrony); the libraries it needs are in PKGS.

@@ -7,11 +7,14 @@
  * The loop and a CLOCK_MONOTONIC_RAW read around it are included.
  *
  * usage: call_cost N
+ *        call_cost -l NAME   (NAME's call, once every 10 ms, for ever:
+ *                             for scripts/profile.sh's debugger)
  */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/timex.h>
@@ -90,11 +93,29 @@ static const struct {
 	{ "open_read_close", op_open_read_close },
 };
 
+static int loop(const char *name)
+{
+	unsigned int k;
+	int i = 0;
+
+	for (k = 0; k < sizeof(ops) / sizeof(ops[0]); k++)
+		if (!strcmp(ops[k].name, name))
+			for (;; i++) {
+				ops[k].fn(i);
+				usleep(10000);
+			}
+	fprintf(stderr, "call_cost: no call %s\n", name);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 2000;
 	unsigned int k;
 	int i;
+
+	if (argc > 2 && !strcmp(argv[1], "-l"))
+		return loop(argv[2]);
 
 	for (k = 0; k < sizeof(ops) / sizeof(ops[0]); k++) {
 		long long t0;

@@ -9,8 +9,8 @@
 #   timeaudit.minutes (default 6) real minutes, counted per minute.
 # timeaudit.bench=cost: guest ns per call (boot with -icount shift=0
 #   -smp 1) under no module/no rules, the floors (ta_floor.ko: an empty
-#   kprobe, an empty kretprobe on each hooked path), timeaudit, and the
-#   stock rules, rounds interleaved.
+#   kprobe, an empty kretprobe on each hooked path; timeaudit's own
+#   probes, empty), timeaudit, and the stock rules, rounds interleaved.
 # Every result is a line starting with "BENCH ", parsed by scripts/bench.sh.
 export LC_ALL=C
 log=/var/log/audit/audit.log
@@ -181,9 +181,9 @@ chrony() {
 cost() {
 	r=1
 	while [ $r -le "$rounds" ]; do
-		for cfg in base kprobe kretprobe kretprobe2 ta stock; do
+		for cfg in base kprobe kretprobe kretprobe2 skeleton ta stock; do
 			case $cfg in
-			kprobe|kretprobe|kretprobe2)
+			kprobe|kretprobe|kretprobe2|skeleton)
 				insmod $T/ta_floor.ko kind=$cfg ;;
 			ta)	insmod /ta/timeaudit.ko
 				echo "BENCH mem coresize $(cat /sys/module/timeaudit/coresize) initsize $(cat /sys/module/timeaudit/initsize)" ;;
@@ -191,7 +191,7 @@ cost() {
 			esac
 			$T/call_cost "$ncalls" | sed "s/^/BENCH cost $r $cfg /"
 			case $cfg in
-			kprobe|kretprobe|kretprobe2)
+			kprobe|kretprobe|kretprobe2|skeleton)
 				rmmod ta_floor ;;
 			ta)	rmmod timeaudit ;;
 			stock)	auditctl -D >/dev/null ;;
@@ -201,8 +201,25 @@ cost() {
 	done
 }
 
+# scripts/profile.sh: one call kind in a loop, for a debugger to step
+# through, after what is to be loaded (timeaudit, a floor, nothing); the
+# kernel's and the modules' symbols on the second port, to name them.
+profile() {
+	op=$(sed -n 's/.*timeaudit.op=\([a-z_]*\).*/\1/p' /proc/cmdline)
+	load=$(sed -n 's/.*timeaudit.load=\([a-z0-9]*\).*/\1/p' /proc/cmdline)
+	case $load in
+	ta) insmod /ta/timeaudit.ko ;;
+	none) ;;
+	*) insmod $T/ta_floor.ko kind="$load" ;;
+	esac
+	cat /proc/kallsyms >/dev/ttyS1
+	echo "PROFILE ready $op $load" >/dev/console
+	$T/call_cost -l "$op"
+}
+
 echo "BENCH kernel $(uname -r)"
 case $phase in
+profile) profile ;;
 volume) volume ;;
 cost) cost ;;
 *) echo "# unknown timeaudit.bench=$phase" ;;
