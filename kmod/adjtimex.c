@@ -113,14 +113,13 @@ static int ta_adjtimex_ret(struct kretprobe_instance *ri,
 			   struct pt_regs *regs)
 {
 	struct ta_adjtimex_data *d = (void *)ri->data;
-	struct ta_event ev = {
-		.path = TA_PATH_ADJTIMEX,
-		.result = regs_return_value(regs),
-		.modes = d->modes,
-		.real_before_ns = d->real_before,
-		.caller = get_kretprobe_retaddr(ri),
-	};
+	struct ta_event ev __uninitialized;
 
+	ta_event_start(&ev, TA_PATH_ADJTIMEX);
+	ev.result = regs_return_value(regs);
+	ev.modes = d->modes;
+	ev.real_before_ns = d->real_before;
+	ev.caller = get_kretprobe_retaddr(ri);
 	if (d->effects & TA_ADJ_STEP) {
 		ev.stepped = true;
 		/* A refused or invalid request stepped nothing. */

@@ -128,12 +128,16 @@ static void ta_event_judge(const struct ta_event *ev,
 	struct ta_drift_result time_res = {}, freq_res = {}, pll_res = {};
 	bool time_fire = false, freq_fire = false, pll_fire = false;
 	bool held = false;
+	/*
+	 * On every call, and 440 bytes: not zeroed (INIT_STACK_ALL_ZERO)
+	 * but filled item by item, read only for the items marked.
+	 */
+	struct ta_decision d __uninitialized;
 	struct ta_drift_input in;
 	struct ta_pending *p;
-	struct ta_decision d;
 	struct ta_actor who;
 	unsigned long flags, seen;
-	u64 now_ns;
+	u64 now_ns = 0;
 	u32 emit = 0;
 	s64 now_s;
 	int item;
@@ -149,11 +153,15 @@ static void ta_event_judge(const struct ta_event *ev,
 	if (!d.emit && !in.time && !in.freq_seen && !in.reset_time &&
 	    !in.reset_freq)
 		return;
-	/* Who did it, for the items to write; drift mostly adds up quietly. */
-	if (d.emit)
+	/*
+	 * Who did it and when, for the items to write and their rate limit;
+	 * drift mostly adds up quietly, in buckets of seconds.
+	 */
+	if (d.emit) {
 		ta_actor_get(&who);
-	now_ns = ktime_get_mono_fast_ns();
-	now_s = div_s64(now_ns, NSEC_PER_SEC);
+		now_ns = ktime_get_mono_fast_ns();
+	}
+	now_s = ktime_get_seconds();
 
 	raw_spin_lock_irqsave(&ta_state_lock, flags);
 	if (in.reset_time)

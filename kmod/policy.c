@@ -255,9 +255,11 @@ static bool ta_crossed(u64 magnitude, bool requested, u64 threshold)
 }
 NOKPROBE_SYMBOL(ta_crossed);
 
+/* The item's value starts at 0: a decision is not zeroed (event.c). */
 static void ta_mark(struct ta_decision *out, const struct ta_config *cfg,
 		    enum ta_item item, bool crossed)
 {
+	out->val[item] = (struct ta_value){};
 	out->seen |= BIT(item);
 	if (crossed && (cfg->classes & BIT(ta_item_class(item))))
 		out->emit |= BIT(item);
@@ -269,10 +271,10 @@ static void ta_judge(struct ta_decision *out, const struct ta_config *cfg,
 		     enum ta_item item, s64 old, s64 new, u64 threshold,
 		     bool crossed)
 {
+	ta_mark(out, cfg, item, crossed);
 	out->val[item].old = old;
 	out->val[item].new = new;
 	out->val[item].threshold = threshold;
-	ta_mark(out, cfg, item, crossed);
 }
 NOKPROBE_SYMBOL(ta_judge);
 
@@ -337,6 +339,8 @@ static void ta_decide_ntp(const struct ta_event *ev, const s8 *items,
 	s64 old, new;
 	u64 t;
 
+	if (!ev->ntp_valid)	/* a step, say: the common case, quickly */
+		return;
 	if (ta_ntp_judged(ev, items, TA_NTP_ADJUST)) {
 		v = &ev->ntp[TA_NTP_ADJUST];
 		old = ta_us_to_ns(v->old);
@@ -788,28 +792,25 @@ void ta_policy_drift_input(const struct ta_event *ev,
 			   const struct ta_decision *d,
 			   struct ta_drift_input *in)
 {
-	static const u8 time_items[] = {
-		TA_ITEM_STEP, TA_ITEM_ADJUST, TA_ITEM_OFFSET,
-	};
+	const u32 time_items = BIT(TA_ITEM_STEP) | BIT(TA_ITEM_ADJUST) |
+			       BIT(TA_ITEM_OFFSET);
 	u32 quiet = d->seen & ~d->emit;
-	int i;
 
-	memset(in, 0, sizeof(*in));
+	*in = (struct ta_drift_input){};
 	/* A refused call (ntp_cleared=1, say) neither adds nor starts over. */
 	if (ev->result < 0)
 		return;
-	for (i = 0; i < ARRAY_SIZE(time_items); i++) {
-		u8 item = time_items[i];
-
-		if (d->emit & BIT(item))
-			in->reset_time = true;
-		if (!(quiet & BIT(item)))
-			continue;
-		in->time = true;
-		in->time_ns = ta_add_sat(in->time_ns, d->val[item].new);
-	}
-	if (d->emit & BIT(TA_ITEM_FREQ))
-		in->reset_freq = true;
+	in->reset_time = d->emit & time_items;
+	in->time = quiet & time_items;
+	if (quiet & BIT(TA_ITEM_STEP))
+		in->time_ns = d->val[TA_ITEM_STEP].new;
+	if (quiet & BIT(TA_ITEM_ADJUST))
+		in->time_ns = ta_add_sat(in->time_ns,
+					 d->val[TA_ITEM_ADJUST].new);
+	if (quiet & BIT(TA_ITEM_OFFSET))
+		in->time_ns = ta_add_sat(in->time_ns,
+					 d->val[TA_ITEM_OFFSET].new);
+	in->reset_freq = d->emit & BIT(TA_ITEM_FREQ);
 	if (!(d->seen & BIT(TA_ITEM_FREQ)))
 		return;
 	in->freq_seen = true;

@@ -8,6 +8,8 @@
 #define TA_POLICY_H
 
 #include <linux/bits.h>
+#include <linux/stddef.h>
+#include <linux/string.h>
 #include <linux/rtc.h>
 #include <linux/timex.h>
 #include <linux/types.h>
@@ -126,6 +128,19 @@ struct ta_event {
 	};
 };
 
+/*
+ * An event of @path with the fields every path sets zeroed, for the
+ * paths an NTP daemon takes on every call (adjtimex, settime): ntp[]
+ * counts only under ntp_valid and the union only on its own path, so
+ * the rest need not be cleared each time (INIT_STACK_ALL_ZERO would).
+ * Declare the event __uninitialized; other paths zero it whole.
+ */
+static inline void ta_event_start(struct ta_event *ev, enum ta_path path)
+{
+	memset(ev, 0, offsetof(struct ta_event, ntp));
+	ev->path = path;
+}
+
 struct ta_config {
 	u64 threshold[TIMEAUDIT_CLASS_COUNT];	/* unit per class, see uapi */
 	u64 drift_window_s;
@@ -180,7 +195,8 @@ struct ta_value {
 struct ta_decision {
 	u32 seen;	/* BIT(enum ta_item): the call touched this value */
 	u32 emit;	/* BIT(enum ta_item): ... and crossed its threshold */
-	struct ta_value val[TA_ITEM_COUNT];	/* items judged on a value */
+	/* Items in @seen only (0 if not judged on a value): not zeroed. */
+	struct ta_value val[TA_ITEM_COUNT];
 };
 
 /*

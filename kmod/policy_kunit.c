@@ -960,6 +960,64 @@ static bool pll_move(struct ta_freq_ref *ref, s64 from, s64 to, u64 budget,
  * attacker's way past it, at any pace: recorded each time it is 50 ppm
  * away from the frequency last on record.
  */
+/*
+ * The hot path zeroes neither its decision nor more of its event than
+ * ta_event_start() does (event.c, adjtimex.c, settime.c): what the
+ * policy decides must not depend on what was in them before.
+ */
+static void ta_test_unzeroed(struct kunit *test)
+{
+	static struct ta_decision d;
+	static struct ta_event ev;
+	struct ta_drift_input in;
+
+	/* A small step, junk wherever the step path does not write. */
+	memset(&ev, 0xa5, sizeof(ev));
+	ta_event_start(&ev, TA_PATH_SETTOD);
+	ev.stepped = true;
+	ev.step_ns = 1000;
+	memset(&d, 0xa5, sizeof(d));
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.seen, (u32)BIT(TA_ITEM_STEP));
+	KUNIT_EXPECT_EQ(test, d.emit, 0U);
+	KUNIT_EXPECT_EQ(test, d.val[TA_ITEM_STEP].old, 0LL);
+	KUNIT_EXPECT_EQ(test, d.val[TA_ITEM_STEP].new, 1000LL);
+	ta_policy_drift_input(&ev, &d, &in);
+	KUNIT_EXPECT_TRUE(test, in.time);
+	KUNIT_EXPECT_EQ(test, in.time_ns, 1000LL);
+	KUNIT_EXPECT_FALSE(test, in.freq_seen);
+
+	/* An item marked without a value shows 0s, not what was there. */
+	memset(&ev, 0xa5, sizeof(ev));
+	ta_event_start(&ev, TA_PATH_TZ);
+	ev.tz.old_minuteswest = 0;
+	ev.tz.new_minuteswest = 60;
+	ev.tz.old_dsttime = 0;
+	ev.tz.new_dsttime = 0;
+	memset(&d, 0xa5, sizeof(d));
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.seen, (u32)BIT(TA_ITEM_TZ));
+	KUNIT_EXPECT_EQ(test, d.val[TA_ITEM_TZ].old, 0LL);
+	KUNIT_EXPECT_EQ(test, d.val[TA_ITEM_TZ].new, 0LL);
+	KUNIT_EXPECT_EQ(test, d.val[TA_ITEM_TZ].threshold, 0ULL);
+
+	/* adjtime(): its slew is the one NTP value, the rest is junk. */
+	memset(&ev, 0xa5, sizeof(ev));
+	ta_event_start(&ev, TA_PATH_ADJTIMEX);
+	ev.modes = ADJ_OFFSET_SINGLESHOT;
+	ev.ntp_valid = BIT(TA_NTP_ADJUST);
+	ev.ntp[TA_NTP_ADJUST].old = 0;
+	ev.ntp[TA_NTP_ADJUST].new = 10;	/* us */
+	memset(&d, 0xa5, sizeof(d));
+	ta_policy_decide(&ev, &ta_defaults, &d);
+	KUNIT_EXPECT_EQ(test, d.seen, (u32)BIT(TA_ITEM_ADJUST));
+	KUNIT_EXPECT_EQ(test, d.emit, 0U);
+	ta_policy_drift_input(&ev, &d, &in);
+	KUNIT_EXPECT_EQ(test, in.time_ns, 10000LL);
+	KUNIT_EXPECT_FALSE(test, in.freq_seen);
+	KUNIT_EXPECT_FALSE(test, in.reset_freq);
+}
+
 static void ta_test_pll_walk(struct kunit *test)
 {
 	struct ta_freq_ref ref = {};
@@ -1503,6 +1561,7 @@ static struct kunit_case ta_policy_cases[] = {
 	KUNIT_CASE(ta_test_phc),
 	KUNIT_CASE(ta_test_aux),
 	KUNIT_CASE(ta_test_drift_input),
+	KUNIT_CASE(ta_test_unzeroed),
 	KUNIT_CASE(ta_test_pll_walk),
 	KUNIT_CASE(ta_test_pll_zero),
 	KUNIT_CASE(ta_test_step),

@@ -92,20 +92,18 @@ static void ta_settime_event(struct kretprobe_instance *ri, int result,
 			     enum ta_path path, bool concurrent, s64 step)
 {
 	struct ta_settime_data *d = (void *)ri->data;
-	struct ta_event ev = {
-		.path = path,
-		.result = result,
-		.stepped = path == TA_PATH_SETTOD && result >= 0,
-		.concurrent = concurrent,
-		/* Without a slot, do_settimeofday64's probe saw it too. */
-		.ntp_cleared = path == TA_PATH_SETTOD && d->slot &&
-			       ta_step_cleared_ntp(result, d->clears,
-						   d->real_before),
-		.step_ns = step,
-		.real_before_ns = d->real_before,
-		.caller = get_kretprobe_retaddr(ri),
-	};
+	struct ta_event ev __uninitialized;
 
+	ta_event_start(&ev, path);
+	ev.result = result;
+	ev.stepped = path == TA_PATH_SETTOD && result >= 0;
+	ev.concurrent = concurrent;
+	/* Without a slot, do_settimeofday64's probe saw it too. */
+	ev.ntp_cleared = path == TA_PATH_SETTOD && d->slot &&
+			 ta_step_cleared_ntp(result, d->clears, d->real_before);
+	ev.step_ns = step;
+	ev.real_before_ns = d->real_before;
+	ev.caller = get_kretprobe_retaddr(ri);
 	if (path == TA_PATH_TZ) {
 		ev.tz.old_minuteswest = d->old.tz_minuteswest;
 		ev.tz.new_minuteswest = d->new.tz_minuteswest;
