@@ -28,6 +28,15 @@
 #endif
 
 /*
+ * The hot path keeps its big stack structs out of INIT_STACK_ALL_ZERO
+ * with __uninitialized, which 5.10 stable releases before 5.10.223 lack:
+ * there they are zeroed, which costs only time.
+ */
+#ifndef __uninitialized
+#define __uninitialized
+#endif
+
+/*
  * The NTP core that fills struct audit_ntp_data under the timekeeper lock.
  * 6.17 renamed __do_adjtimex() to ntp_adjtimex() and added a timekeeper
  * id as the first argument (auxiliary clocks), moving the data pointer.

@@ -49,21 +49,16 @@ void ta_config_get(struct ta_config *out)
 NOKPROBE_SYMBOL(ta_config_get);
 
 /*
- * Probe context: the config in force, read in place (no copy) until
- * ta_config_end(), in an RCU read-side section.
+ * Probe context: the config in force, read in place (no copy). A probe
+ * handler runs with preemption off, which is an RCU read-side section
+ * for the kfree_rcu() that retires an old config (one RCU since 4.20,
+ * PREEMPT_RT included): no rcu_read_lock() of its own.
  */
-const struct ta_config *ta_config_begin(void) __acquires(RCU)
+const struct ta_config *ta_config_probe(void)
 {
-	rcu_read_lock();
-	return &rcu_dereference(ta_config_cur)->cfg;
+	return &rcu_dereference_sched(ta_config_cur)->cfg;
 }
-NOKPROBE_SYMBOL(ta_config_begin);
-
-void ta_config_end(void) __releases(RCU)
-{
-	rcu_read_unlock();
-}
-NOKPROBE_SYMBOL(ta_config_end);
+NOKPROBE_SYMBOL(ta_config_probe);
 
 bool ta_config_locked(void)
 {

@@ -6,8 +6,7 @@
 #include "policy.h"
 
 void ta_config_get(struct ta_config *out);
-const struct ta_config *ta_config_begin(void);
-void ta_config_end(void);
+const struct ta_config *ta_config_probe(void);
 bool ta_config_locked(void);
 void ta_config_start(void);
 void ta_config_exit(void);

@@ -13,20 +13,10 @@
 #include "compat.h"
 #include "counters.h"
 
-struct ta_counter_cpu {
-	u64 n[TA_CNT_COUNT];
-};
-
-static DEFINE_PER_CPU(struct ta_counter_cpu, ta_counters);
+DEFINE_PER_CPU(struct ta_counter_cpu, ta_counters);
 static u64 (*ta_missed)(void);	/* probe misses: the probes' own count */
 
 /* Any context: this_cpu_inc() is safe against interrupts and preemption. */
-void ta_count(enum ta_counter c)
-{
-	this_cpu_inc(ta_counters.n[c]);
-}
-NOKPROBE_SYMBOL(ta_count);
-
 u64 ta_counter_read(enum ta_counter c)
 {
 	u64 sum = 0;

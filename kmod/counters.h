@@ -3,6 +3,7 @@
 #ifndef TA_COUNTERS_H
 #define TA_COUNTERS_H
 
+#include <linux/percpu.h>
 #include <linux/timeaudit.h>
 
 enum ta_counter {
@@ -14,7 +15,18 @@ enum ta_counter {
 	TA_CNT_COUNT = TA_CNT_EVENTS + TIMEAUDIT_CLASS_COUNT
 };
 
-void ta_count(enum ta_counter c);
+struct ta_counter_cpu {
+	u64 n[TA_CNT_COUNT];
+};
+
+DECLARE_PER_CPU(struct ta_counter_cpu, ta_counters);
+
+/* Any context, several times per call: inline. */
+static __always_inline void ta_count(enum ta_counter c)
+{
+	this_cpu_inc(ta_counters.n[c]);
+}
+
 u64 ta_counter_read(enum ta_counter c);
 /* @missed: how many times the probes missed a call, for probe_misses. */
 int ta_counters_init(u64 (*missed)(void));

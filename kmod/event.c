@@ -18,6 +18,7 @@
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
 
+#include "compat.h"
 #include "config.h"
 #include "counters.h"
 #include "defer.h"
@@ -122,26 +123,33 @@ void ta_event_tick(void)
 	}
 }
 
-static void ta_event_judge(const struct ta_event *ev,
-			   const struct ta_config *cfg)
+/* Probe context: an event's records, written later, and its drift. */
+void ta_handle_event(const struct ta_event *ev)
 {
-	struct ta_drift_result time_res = {}, freq_res = {}, pll_res = {};
+	const struct ta_config *cfg = ta_config_probe();
 	bool time_fire = false, freq_fire = false, pll_fire = false;
 	bool held = false;
 	/*
-	 * On every call, and 440 bytes: not zeroed (INIT_STACK_ALL_ZERO)
-	 * but filled item by item, read only for the items marked.
+	 * On every call, so not zeroed (INIT_STACK_ALL_ZERO): the decision
+	 * is filled item by item and read only for the items marked, the
+	 * rest whole by their functions, each read only when it was.
 	 */
+	struct ta_drift_result time_res __uninitialized;
+	struct ta_drift_result freq_res __uninitialized;
+	struct ta_drift_result pll_res __uninitialized;
 	struct ta_decision d __uninitialized;
-	struct ta_drift_input in;
+	struct ta_drift_input in __uninitialized;
+	struct ta_actor who __uninitialized;
 	struct ta_pending *p;
-	struct ta_actor who;
 	unsigned long flags, seen;
 	u64 now_ns = 0;
 	u32 emit = 0;
 	s64 now_s;
 	int item;
 
+	/* A step on record, or on its way there: not the witness's to tell. */
+	if (ev->result >= 0 && ev->step_ns && ev->path != TA_PATH_PHC)
+		ta_witness_explain(ev->step_ns);
 	ta_policy_decide(ev, cfg, &d);
 	seen = d.seen;
 	for_each_set_bit(item, &seen, TA_ITEM_COUNT) {
@@ -188,9 +196,11 @@ static void ta_event_judge(const struct ta_event *ev,
 		}
 	}
 	/* A frequency written out, alone (not held back) or as drift. */
-	pll_fire = ta_freq_excursion(&ta_freq_ref, &in,
-				     (emit & BIT(TA_ITEM_FREQ)) || freq_fire,
-				     ta_pll_budget(cfg), &pll_res);
+	if (in.freq_seen)
+		pll_fire = ta_freq_excursion(&ta_freq_ref, &in,
+					     (emit & BIT(TA_ITEM_FREQ)) ||
+					     freq_fire, ta_pll_budget(cfg),
+					     &pll_res);
 	if (pll_fire)	/* the caller's small changes are in it too */
 		ta_drift_reset(&ta_freq_drift);
 	raw_spin_unlock_irqrestore(&ta_state_lock, flags);
@@ -231,15 +241,6 @@ static void ta_event_judge(const struct ta_event *ev,
 	p->freq_res = freq_res;
 	p->who = who;
 	ta_defer_submit(p);
-}
-NOKPROBE_SYMBOL(ta_event_judge);
-
-void ta_handle_event(const struct ta_event *ev)
-{
-	if (ev->result >= 0 && ev->step_ns && ev->path != TA_PATH_PHC)
-		ta_witness_explain(ev->step_ns);
-	ta_event_judge(ev, ta_config_begin());
-	ta_config_end();
 }
 NOKPROBE_SYMBOL(ta_handle_event);
 

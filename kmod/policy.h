@@ -8,9 +8,9 @@
 #define TA_POLICY_H
 
 #include <linux/bits.h>
+#include <linux/rtc.h>
 #include <linux/stddef.h>
 #include <linux/string.h>
-#include <linux/rtc.h>
 #include <linux/timex.h>
 #include <linux/types.h>
 #include <linux/timeaudit.h>
@@ -135,7 +135,8 @@ struct ta_event {
  * the rest need not be cleared each time (INIT_STACK_ALL_ZERO would).
  * Declare the event __uninitialized; other paths zero it whole.
  */
-static inline void ta_event_start(struct ta_event *ev, enum ta_path path)
+static __always_inline void ta_event_start(struct ta_event *ev,
+					    enum ta_path path)
 {
 	memset(ev, 0, offsetof(struct ta_event, ntp));
 	ev->path = path;

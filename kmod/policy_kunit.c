@@ -956,11 +956,6 @@ static bool pll_move(struct ta_freq_ref *ref, s64 from, s64 to, u64 budget,
 }
 
 /*
- * A walk of the PLL's frequency in moves under pll_threshold_ppb, the
- * attacker's way past it, at any pace: recorded each time it is 50 ppm
- * away from the frequency last on record.
- */
-/*
  * The hot path zeroes neither its decision nor more of its event than
  * ta_event_start() does (event.c, adjtimex.c, settime.c): what the
  * policy decides must not depend on what was in them before.
@@ -1018,6 +1013,11 @@ static void ta_test_unzeroed(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, in.reset_freq);
 }
 
+/*
+ * A walk of the PLL's frequency in moves under pll_threshold_ppb, the
+ * attacker's way past it, at any pace: recorded each time it is 50 ppm
+ * away from the frequency last on record.
+ */
 static void ta_test_pll_walk(struct kunit *test)
 {
 	struct ta_freq_ref ref = {};

@@ -6,8 +6,9 @@
  * their handlers share.
  *
  * Every handler, and every function of this module a handler calls, is
- * NOKPROBE_SYMBOL: a probe there would fire inside our own handler,
- * where kprobes can only count it as missed, so it is refused at once.
+ * NOKPROBE_SYMBOL (or always inlined into one): a probe there would fire
+ * inside our own handler, where kprobes can only count it as missed, so
+ * it is refused at once.
  */
 #ifndef TA_PROBES_H
 #define TA_PROBES_H

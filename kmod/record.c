@@ -134,6 +134,8 @@ void ta_actor_get(struct ta_actor *who)
 	who->comm[sizeof(who->comm) - 1] = '\0';
 	who->self = false;
 	who->syscall = -1;
+	who->compat = false;
+	who->arch = 0;
 	if (in_task() && !(t->flags & PF_KTHREAD) && t->mm) {
 		who->syscall = syscall_get_nr(t, task_pt_regs(t));
 		who->compat = in_compat_syscall();

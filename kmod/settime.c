@@ -33,7 +33,9 @@
 
 struct ta_settime_data {
 	struct ta_inflight *slot;	/* tells do_settimeofday64 we are here */
-	bool tv, tz;			/* what the call asks to set */
+	/* The request: in the caller's frame, there until we return. */
+	const struct timespec64 *tv;
+	bool tz;			/* the call sets the timezone too */
 	bool window;			/* a step window is open, see probes.c */
 	bool clears;			/* an EINVAL now cleared the NTP state */
 	struct ta_step_window w;
@@ -77,8 +79,6 @@ static int ta_settime_entry(struct kretprobe_instance *ri,
 	 * that probe, which then finds none.
 	 */
 	d->window = d->tv && ta_may_set_time();
-	d->clears = TA_REFUSED_STEP_CLEARS_NTP && d->window &&
-		    ta_settime_valid(tv, tz);
 	d->slot = d->window ? ta_inflight_claim(false) : NULL;
 	if (d->window)
 		ta_step_window_open(&d->w);
@@ -88,8 +88,10 @@ static int ta_settime_entry(struct kretprobe_instance *ri,
 }
 NOKPROBE_SYMBOL(ta_settime_entry);
 
-static void ta_settime_event(struct kretprobe_instance *ri, int result,
-			     enum ta_path path, bool concurrent, s64 step)
+/* Part of ta_settime_ret(), inline: once or twice per call. */
+static __always_inline void
+ta_settime_event(struct kretprobe_instance *ri, int result, enum ta_path path,
+		 bool concurrent, s64 step)
 {
 	struct ta_settime_data *d = (void *)ri->data;
 	struct ta_event ev __uninitialized;
@@ -112,7 +114,6 @@ static void ta_settime_event(struct kretprobe_instance *ri, int result,
 	}
 	ta_handle_event(&ev);
 }
-NOKPROBE_SYMBOL(ta_settime_event);
 
 /* The timezone this call wrote, whatever the rest of it did. */
 static bool ta_settime_tz_set(const struct ta_settime_data *d)
@@ -130,6 +131,14 @@ static int ta_settime_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	s64 step = ta_real_offset() - d->offs_before;
 	int ret = regs_return_value(regs);	/* an int: the lower half */
 	bool concurrent = d->window && ta_step_window_close(&d->w);
+
+	/*
+	 * An EINVAL for a request that passed the checks before the clear
+	 * came after it (TA_REFUSED_STEP_CLEARS_NTP): asked only then.
+	 */
+	d->clears = TA_REFUSED_STEP_CLEARS_NTP && ret == -EINVAL &&
+		    d->window &&
+		    ta_settime_valid(d->tv, d->tz ? &d->new : NULL);
 
 	if (d->slot)
 		ta_inflight_release(d->slot);
