@@ -32,9 +32,8 @@ static char *ntp_core = "__do_adjtimex";
 module_param(ntp_core, charp, 0444);
 MODULE_PARM_DESC(ntp_core, "The NTP core kind=kretprobe2 probes too");
 
+/* The timex is ntp_adjtimex()'s second argument (6.17), after the clock. */
 static int ntp_core_txc;
-module_param(ntp_core_txc, int, 0444);
-MODULE_PARM_DESC(ntp_core_txc, "Which argument of ntp_core is the timex");
 
 /* do_adjtimex, do_sys_settimeofday64, ntp_core, do_settimeofday64. */
 static const char *ta_floor_syms[4];
@@ -102,6 +101,7 @@ static int __init ta_floor_init(void)
 {
 	int i, err = 0;
 
+	ntp_core_txc = !strcmp(ntp_core, "ntp_adjtimex");
 	ta_floor_syms[0] = "do_adjtimex";
 	ta_floor_syms[1] = "do_sys_settimeofday64";
 	if (!strcmp(kind, "kretprobe2") || !strcmp(kind, "skeleton"))
