@@ -52,17 +52,24 @@ static int rtc_recs(long mark)
 static int rtc_rewrite(void)
 {
 	struct rtc_time a, b;
-	int fd = open("/dev/rtc0", O_RDONLY), ret = -1;
+	int fd = open("/dev/rtc0", O_RDONLY), ret = -1, errs = 0;
 
 	if (fd < 0)
 		return -1;
-	if (!ioctl(fd, RTC_RD_TIME, &a)) {
-		do
-			if (ioctl(fd, RTC_RD_TIME, &b))
+	/*
+	 * A read can fail while the CMOS clock updates (5.10's rtc_cmos
+	 * gives up on a long update-in-progress, "unable to read current
+	 * time", as a loaded TCG host stretches it): read again.
+	 */
+	while (ioctl(fd, RTC_RD_TIME, &a))
+		if (++errs > 100)
+			goto out;
+	do
+		while (ioctl(fd, RTC_RD_TIME, &b))
+			if (++errs > 100)
 				goto out;
-		while (b.tm_sec == a.tm_sec);
-		ret = ioctl(fd, RTC_SET_TIME, &b);
-	}
+	while (b.tm_sec == a.tm_sec);
+	ret = ioctl(fd, RTC_SET_TIME, &b);
 out:
 	close(fd);
 	return ret;
