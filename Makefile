@@ -64,7 +64,7 @@ bench:
 	scripts/bench.sh
 
 profile:
-	scripts/profile.sh $(LOAD) $(OPS)
+	scripts/profile.sh $(or $(LOAD),ta) $(OPS)
 
 check-matrix:
 	scripts/matrix.sh

@@ -6,6 +6,7 @@
 #include "policy.h"
 
 void ta_config_get(struct ta_config *out);
+/* Probe handlers only (preemption off): see config.c. */
 const struct ta_config *ta_config_probe(void);
 bool ta_config_locked(void);
 void ta_config_start(void);

@@ -16,7 +16,7 @@
 DEFINE_PER_CPU(struct ta_counter_cpu, ta_counters);
 static u64 (*ta_missed)(void);	/* probe misses: the probes' own count */
 
-/* Any context: this_cpu_inc() is safe against interrupts and preemption. */
+/* The sum over every CPU, for sysfs and the summary record. */
 u64 ta_counter_read(enum ta_counter c)
 {
 	u64 sum = 0;

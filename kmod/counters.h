@@ -21,7 +21,10 @@ struct ta_counter_cpu {
 
 DECLARE_PER_CPU(struct ta_counter_cpu, ta_counters);
 
-/* Any context, several times per call: inline. */
+/*
+ * Any context (this_cpu_inc() is safe against interrupts and
+ * preemption), several times per call: inline.
+ */
 static __always_inline void ta_count(enum ta_counter c)
 {
 	this_cpu_inc(ta_counters.n[c]);
