@@ -18,16 +18,7 @@ hours=${BENCH_HOURS:-24} rounds=${BENCH_ROUNDS:-5} ncalls=${BENCH_CALLS:-1000}
 minutes=${BENCH_MINUTES:-6}
 B=build/bench
 mkdir -p $B bench
-scripts/extract-ksrc.sh build/ksrc
-make -s -C "/usr/src/linux-headers-$kver" M="$PWD" modules
-make -s -C userspace
-make -s -C selftests KSRC="$PWD/build/ksrc" OUT="$PWD/$B-tests"
-# The floors: empty probes on the same paths (selftests/bench/floor).
-rm -rf $B-floor && cp -r selftests/bench/floor $B-floor
-make -s -C "/usr/src/linux-headers-$kver" M="$PWD/$B-floor" modules
-cp $B-floor/ta_floor.ko $B-tests/bench/
-TA_INSTALL=0 selftests/vm/mkinitramfs.sh $B-initrd.gz kmod/timeaudit.ko \
-	userspace/timeauditctl $B-tests
+scripts/bench-build.sh $B
 
 # KVM would be faster, but nested KVM on the build hosts fails with -cpu
 # max or host and hangs with kvm64: TCG unless BENCH_ACCEL says otherwise.

@@ -21,17 +21,7 @@ scripts/install-deps.sh
 kver=$(scripts/debian-kernel.sh)
 B=build/profile
 mkdir -p $B
-if [ -z "${PROFILE_NOBUILD:-}" ]; then
-	scripts/extract-ksrc.sh build/ksrc
-	make -s -C "/usr/src/linux-headers-$kver" M="$PWD" modules
-	make -s -C userspace
-	make -s -C selftests KSRC="$PWD/build/ksrc" OUT="$PWD/$B-tests"
-	rm -rf $B-floor && cp -r selftests/bench/floor $B-floor
-	make -s -C "/usr/src/linux-headers-$kver" M="$PWD/$B-floor" modules
-	cp $B-floor/ta_floor.ko $B-tests/bench/
-	TA_INSTALL=0 selftests/vm/mkinitramfs.sh $B-initrd.gz \
-		kmod/timeaudit.ko userspace/timeauditctl $B-tests
-fi
+[ -n "${PROFILE_NOBUILD:-}" ] || scripts/bench-build.sh $B
 port=$((20000 + $$ % 10000))
 for op in $ops; do
 	case $op in
