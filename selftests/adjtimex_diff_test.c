@@ -863,7 +863,7 @@ int main(void)
 		int nobody = n / 8, i386 = I386_CALLS(n);
 		long mark;
 
-		mark = ta_log_mark_synced();
+		mark = ta_log_mark();
 		run_root(calls, n - nobody - i386, 0);
 		run_nobody(calls + n - nobody - i386, nobody);
 		run_root(calls + n - i386, i386, 1);

@@ -250,7 +250,7 @@ int main(void)
 				 !strcmp(v, "aux"),
 				 "no aux clocks: loaded, unavailable_classes=%s\n",
 				 v);
-		mark = ta_log_mark_synced();
+		mark = ta_log_mark();
 		err = aux_set(1000, 0);
 		n = aux_tune(SCALED_PPM(100));
 		ksft_test_result(err == -EINVAL && n == -EINVAL &&
@@ -272,32 +272,32 @@ int main(void)
 			 "module loaded, unavailable_classes=none\n");
 
 	/* A disabled clock refuses everything (ENODEV): nothing recorded. */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	err = aux_set(1000, 0);
 	ksft_test_result(err == -ENODEV && any_aux(mark) == 0,
 			 "clock_settime on disabled aux0: ENODEV, no record (%d)\n",
 			 err);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	err = aux_tune(SCALED_PPM(100));
 	ksft_test_result(err == -ENODEV && any_aux(mark) == 0,
 			 "clock_adjtime on disabled aux0: ENODEV, no record (%d)\n",
 			 err);
 
 	/* Enabled: one record; enabling it again is no change. */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	err = aux_enable("1");
 	n = aux_recs(mark, "TIME_ADJNTPVAL", me, "op=aux_enable ");
 	ksft_test_result(!err && n == 1 && strstr(rec, " old=0 new=1 ") &&
 			 strstr(rec, " class=aux via=aux clock=aux0 ") &&
 			 strstr(rec, " uid=0 ") && strstr(rec, " res=success"),
 			 "aux0 enabled: one record (%d, err %d)\n", n, err);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	err = aux_enable("1");
 	ksft_test_result(!err && any_aux(mark) == 0,
 			 "enabled again: no change, no record\n");
 
 	/* Set 100 s ahead: the step is measured. */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	before = aux_now();	/* after the wait for auditd */
 	err = aux_set(before / NSEC + 100, before % NSEC);
 	n = aux_recs(mark, "TIME_INJOFFSET", me, "op=aux_settime ");
@@ -317,7 +317,7 @@ int main(void)
 			 "... with the caller's identity and the key\n");
 
 	/* Steps: 5 ms recorded exactly, 500 us not. */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	err = aux_step(-5000000);
 	n = aux_recs(mark, "TIME_INJOFFSET", me, "op=aux_step ");
 	ksft_test_result(!err && n == 1 &&
@@ -326,13 +326,13 @@ int main(void)
 			 strstr(rec, " threshold_ns=1000000 "),
 			 "ADJ_SETOFFSET -5 ms: one record, delta_ns=%lld (%d, err %d)\n",
 			 ta_field_ll(rec, "delta_ns"), n, err);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	err = aux_step(500000);
 	ksft_test_result(!err && any_aux(mark) == 0,
 			 "ADJ_SETOFFSET 500 us: below the threshold, no record\n");
 
 	/* Extremes: set to 0 (a huge step back), far ahead, invalid. */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	before = aux_now();	/* after the wait for auditd */
 	err = aux_set(0, 0);
 	n = aux_recs(mark, "TIME_INJOFFSET", me, "op=aux_settime ");
@@ -342,28 +342,28 @@ int main(void)
 			 d > -before - NSEC,
 			 "clock_settime aux0 to 0: recorded, delta_ns=%lld of %lld\n",
 			 d, before);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	err = aux_set(4000000000LL, 0);	/* 2096 */
 	n = aux_recs(mark, "TIME_INJOFFSET", me, "op=aux_settime ");
 	d = ta_field_ll(rec, "delta_ns");
 	ksft_test_result(!err && n == 1 && d > 3999999999LL * NSEC,
 			 "clock_settime aux0 to 4e9 s: recorded, delta_ns=%lld\n",
 			 d);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	err = aux_set(-1, 0);
 	n = aux_set(0x7fffffffffffffffLL, 0);
 	ksft_test_result(err == -EINVAL && n == -EINVAL && any_aux(mark) == 0,
 			 "negative and out-of-range times: EINVAL, no record (%d, %d)\n",
 			 err, n);
 	/* 9e18 ns back from 2096 is before 0. */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	err = aux_step(-9000000000LL * NSEC);
 	ksft_test_result(err == -EINVAL && any_aux(mark) == 0,
 			 "a step below 0: EINVAL, no record (%d)\n", err);
 
 	/* Frequency: the NTP core's old and new values. */
 	aux_tune(0);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	err = aux_tune(SCALED_PPM(50));
 	n = aux_recs(mark, "TIME_ADJNTPVAL", me, "op=aux_freq ");
 	ksft_test_result(!err && n == 1 && ta_field_ll(rec, "old") == 0 &&
@@ -373,13 +373,13 @@ int main(void)
 			 strstr(rec, " clock=aux0 "),
 			 "frequency +50 ppm: one record with old and new (%d, err %d)\n",
 			 n, err);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	err = aux_tune(SCALED_PPM(52));
 	ksft_test_result(!err && any_aux(mark) == 0,
 			 "frequency +2 ppm more: below the threshold, no record\n");
 
 	/* Slews: adjtime() and the PLL offset, by the slew threshold. */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	err = aux_adjtime(200000);
 	n = aux_recs(mark, "TIME_ADJNTPVAL", me, "op=aux_adjust ");
 	ksft_test_result(!err && n == 1 && ta_field_ll(rec, "new") == 200000 &&
@@ -388,11 +388,11 @@ int main(void)
 			 any_aux(mark) == 1,
 			 "adjtime() +200 ms on aux0: one record, new_ns=%lld (%d, err %d)\n",
 			 ta_field_ll(rec, "new_ns"), n, err);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	err = aux_adjtime(-50000);
 	ksft_test_result(!err && any_aux(mark) == 0,
 			 "adjtime() -50 ms: below the threshold, no record\n");
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	err = aux_pll(STA_PLL, 200000);
 	n = aux_recs(mark, "TIME_ADJNTPVAL", me, "op=aux_offset ");
 	d = ta_field_ll(rec, "new_ns");
@@ -403,7 +403,7 @@ int main(void)
 	aux_pll(STA_PLL, 0);
 	aux_pll(0, 0);
 	aux_tune(SCALED_PPM(52));
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	err = aux_tick(10001);
 	n = aux_recs(mark, "TIME_ADJNTPVAL", me, "op=aux_tick ");
 	ksft_test_result(!err && n == 1 && ta_field_ll(rec, "old") == 10000 &&
@@ -411,7 +411,7 @@ int main(void)
 			 strstr(rec, " clock=aux0 ") && any_aux(mark) == 1,
 			 "tick 10000 -> 10001 us on aux0: one record (%d, err %d)\n",
 			 n, err);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	err = aux_tick(10000);
 	n = aux_recs(mark, "TIME_ADJNTPVAL", me, "op=aux_tick ");
 	ksft_test_result(!err && n == 1 && ta_field_ll(rec, "delta_us") == -1,
@@ -419,7 +419,7 @@ int main(void)
 			 ta_field_ll(rec, "delta_us"), n, err);
 
 	/* Callers without CAP_SYS_TIME. */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	pid = attack(FREQ_NOBODY, &err);
 	n = aux_recs(mark, "TIME_ADJNTPVAL", pid, "class=denied ");
 	ksft_test_result(err == EPERM && n == 1 &&
@@ -427,14 +427,14 @@ int main(void)
 			 strstr(rec, " clock=aux0 ") &&
 			 strstr(rec, " res=failed exit=-1"),
 			 "frequency as nobody: EPERM, one denied record (%d)\n", n);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	pid = attack(STEP_NOBODY, &err);
 	n = aux_recs(mark, "TIME_INJOFFSET", pid, "class=denied ");
 	ksft_test_result(err == EPERM && n == 1 &&
 			 ta_field_ll(rec, "delta_ns") == 0,
 			 "ADJ_SETOFFSET as nobody: EPERM, one denied record, nothing changed (%d)\n",
 			 n);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	pid = attack(ENABLE_NO_CAP, &err);
 	n = aux_recs(mark, "TIME_ADJNTPVAL", pid, "class=denied ");
 	ksft_test_result(err == EPERM && n == 1 &&
@@ -446,7 +446,7 @@ int main(void)
 	 * 6.17 to 7.2's aux_clock_set() checks no capability: whatever the
 	 * kernel decides, the record must say it, and who.
 	 */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	pid = attack(SET_NOBODY, &err);
 	if (err == EPERM)
 		n = aux_recs(mark, "TIME_INJOFFSET", pid, "class=denied ");
@@ -460,7 +460,7 @@ int main(void)
 			 err ? "refused" : "allowed", n);
 
 	/* The same through the i386 entry, which has its own syscall. */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	before = aux_now();	/* after the wait for auditd */
 	pid = attack(SET32_NOBODY, &err);
 	n = aux_recs(mark, "TIME_INJOFFSET", pid, "op=aux_settime ");
@@ -482,7 +482,7 @@ int main(void)
 	 * summarised, not exempt like a privileged 1 h step; root's 2 h
 	 * step right after it (the bucket empty) is still written.
 	 */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	pid = attack(FLOOD_NOBODY, &err);
 	err = err ? err : -aux_step(7200 * NSEC);
 	sleep(3);	/* the summary comes a second after the first held */
@@ -504,7 +504,7 @@ int main(void)
 	/* The class switch: counted, not recorded. */
 	ta_param_write(TIMEAUDIT_PARAM_CLASSES, ALL_BUT_AUX);
 	events = ta_counter("events_aux");
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	err = aux_step(3600 * NSEC);
 	ksft_test_result(!err && any_aux(mark) == 0 &&
 			 ta_counter("events_aux") == events + 1,
@@ -512,7 +512,7 @@ int main(void)
 	ta_param_write(TIMEAUDIT_PARAM_CLASSES, "all");
 
 	/* Disabled: one record, and the clock refuses again. */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	err = aux_enable("0");
 	n = aux_recs(mark, "TIME_ADJNTPVAL", me, "op=aux_disable ");
 	ksft_test_result(!err && n == 1 && strstr(rec, " old=1 new=0 ") &&

@@ -59,7 +59,7 @@ static void step_hidden_in_read(void)
 	int ret, n;
 
 	tx.time.tv_sec = 3600;
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	before = real_offset();
 	ret = adjtimex(&tx);
 	moved = real_offset() - before;
@@ -84,7 +84,7 @@ static void adjtime_wrap(void)
 	long mark;
 	int ret, n;
 
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	ret = adjtimex(&tx);
 	adjtimex(&rd);
 	n = mine(mark, "TIME_ADJNTPVAL", "op=adjust ", " class=slew ");
@@ -99,7 +99,7 @@ static void adjtime_wrap(void)
 	adjtimex(&tx);
 	/* The same huge slew backwards. */
 	tx.offset = -WRAP_US;
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	adjtimex(&tx);
 	n = mine(mark, "TIME_ADJNTPVAL", "op=adjust ", " class=slew ");
 	ksft_test_result(n == 1 && is("new_ns", "-9223372036854775808"),
@@ -126,7 +126,7 @@ static void rtc_first_write(void)
 	ta_module_load("rate_limit=0");
 	tx.time.tv_sec = 7200;
 	adjtimex(&tx);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	ta_sh("/bin/busybox hwclock -w -u");
 	n = rtc_recs(mark);
 	ksft_test_result(n == 1 && strstr(rec, " old_rtc=unknown ") &&

@@ -61,7 +61,7 @@ int main(void)
 	ksft_set_plan(8);
 	ksft_test_result(ta_module_load(NULL) == 0, "module loaded\n");
 
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	child = fork();
 	if (!child) {
 		execl("./a32_calls", "a32_calls", NULL);

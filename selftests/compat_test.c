@@ -77,7 +77,7 @@ static long setoffset32(long nr, int sec, int nsec)
 
 static void check_step(long nr, const char *name, int sec)
 {
-	long mark = ta_log_mark_synced();
+	long mark = ta_log_mark();
 	long ret = setoffset32(nr, sec, 0);
 	int n = recs(mark, "TIME_INJOFFSET", "class=step ", name);
 
@@ -93,7 +93,7 @@ static void check_step(long nr, const char *name, int sec)
 static void check_adjtime64(void)
 {
 	struct timex *t = low;
-	long mark = ta_log_mark_synced();
+	long mark = ta_log_mark();
 	long ret;
 	int n;
 
@@ -113,7 +113,7 @@ static void check_adjtime64(void)
 static void check_settime(long nr, const char *name, int wide)
 {
 	long long now = ta_now_ns() + 7 * NSEC;
-	long mark = ta_log_mark_synced();
+	long mark = ta_log_mark();
 	int32_t *t32 = low;
 	int64_t *t64 = low;
 	long ret;
@@ -151,7 +151,7 @@ static void check_freq(void)
 	int n, i;
 
 	/* Reads are silent. */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	for (i = 0; i < 50; i++)
 		int80(I386_ADJTIMEX, (long)tx32(0), 0);
 	n = recs(mark, "TIME_ADJNTPVAL", "op=", "adjtimex") +
@@ -160,7 +160,7 @@ static void check_freq(void)
 
 	int80(I386_ADJTIMEX, (long)t, 0);
 	freq = t->freq;
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	t = tx32(ADJ_FREQUENCY);
 	t->freq = freq + 50 * 65536;
 	ret = int80(I386_CLOCK_ADJTIME, CLOCK_REALTIME, (long)t);
@@ -169,7 +169,7 @@ static void check_freq(void)
 			 strstr(rec, " delta_ppm=50.000 "),
 			 "i386 clock_adjtime +50 ppm: one op=freq record (%d, ret %ld)\n",
 			 n, ret);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	t = tx32(ADJ_FREQUENCY);
 	t->freq = freq;
 	ret = int80(I386_ADJTIMEX, (long)t, 0);
@@ -193,7 +193,7 @@ static long denied_call(long nr)
 /* A 32-bit caller without CAP_SYS_TIME: refused, and recorded. */
 static void check_denied(long nr, const char *name)
 {
-	long mark = ta_log_mark_synced();
+	long mark = ta_log_mark();
 	int status = -1, n;
 	pid_t pid = fork();
 	char needle[32], entry[64];

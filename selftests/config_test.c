@@ -311,7 +311,7 @@ static void test_bad_values(void)
 
 	snprintf(pidn, sizeof(pidn), " pid=%d ", getpid());
 	needles[2] = pidn;
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	for (i = 0; i < nbad; i++) {
 		ta_param_read(bad[i].param, before[i], sizeof(before[i]));
 		got[i] = -ta_param_write(bad[i].param, bad[i].val);
@@ -416,7 +416,7 @@ static void test_good_values(void)
 		pid_t pid;
 
 		ta_param_read(good[i].param, old, sizeof(old));
-		mark = ta_log_mark_synced();
+		mark = ta_log_mark();
 		pid = sh_write(good[i].param, good[i].val, &status);
 		ksft_test_result(pid > 0 && WIFEXITED(status) &&
 				 !WEXITSTATUS(status) &&
@@ -488,7 +488,7 @@ static void test_behaviour(void)
 	setoffset(0);	/* sets STA_NANO first, itself a (status) event */
 	ev = ta_counter(TIMEAUDIT_CNT_EVENTS_PREFIX "step");
 	sup = ta_counter(TIMEAUDIT_CNT_SUPPRESSED);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	n = setoffset(5 * NSEC) || setoffset(-5 * NSEC);
 	m = steps(mark);
 	ksft_test_result(!n && m == 0,
@@ -499,7 +499,7 @@ static void test_behaviour(void)
 			 "... but counted in events_step and records_suppressed\n");
 
 	ta_param_write(TIMEAUDIT_PARAM_STEP, "1000000");
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	n = setoffset(5 * NSEC);
 	m = steps(mark);
 	ksft_test_result(!n && m == 1 &&
@@ -507,7 +507,7 @@ static void test_behaviour(void)
 			 ta_field_ll(rec, "threshold_ns") == 1000000,
 			 "step_threshold_ns back to 1 ms: the 5 s step is recorded (%d)\n",
 			 m);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	n = setoffset(-5 * NSEC);
 	m = steps(mark);
 	ksft_test_result(!n && m == 1 &&
@@ -517,7 +517,7 @@ static void test_behaviour(void)
 	/* A class switched off: counted, never recorded. */
 	ta_param_write(TIMEAUDIT_PARAM_CLASSES, "slew,freq,tick,status,tai,denied");
 	ev = ta_counter(TIMEAUDIT_CNT_EVENTS_PREFIX "step");
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	n = setoffset(5000000) || setoffset(-5000000);
 	m = steps(mark);
 	ksft_test_result(!n && m == 0,
@@ -527,7 +527,7 @@ static void test_behaviour(void)
 	ta_param_write(TIMEAUDIT_PARAM_CLASSES, "all");
 
 	/* The key goes on every record, the set record included. */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	ta_param_write(TIMEAUDIT_PARAM_KEY, "pci-time");
 	n = setoffset(5000000);
 	m = steps(mark);
@@ -548,19 +548,19 @@ static void test_behaviour(void)
 
 	/* A threshold of 0 records every step, even of 1 ns. */
 	ta_param_write(TIMEAUDIT_PARAM_STEP, "0");
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	n = setoffset(1);
 	m = steps(mark);
 	ksft_test_result(!n && m == 1 && ta_field_ll(rec, "delta_ns") == 1 &&
 			 ta_field_ll(rec, "threshold_ns") == 0,
 			 "step_threshold_ns=0: a 1 ns step is recorded (%d)\n", m);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	n = setoffset(-1);
 	m = steps(mark);
 	ksft_test_result(!n && m == 1 && ta_field_ll(rec, "delta_ns") == -1,
 			 "step_threshold_ns=0: a -1 ns step is recorded (%d)\n", m);
 	ta_param_write(TIMEAUDIT_PARAM_STEP, "1000000");
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	n = setoffset(1) || setoffset(-1);
 	m = steps(mark);
 	ksft_test_result(!n && m == 0,
@@ -697,7 +697,7 @@ static void test_permissions(void)
 	int n, all;
 
 	list_counters();
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	pid = probe_as(0, newvals, &r);
 	if (r.read_ok != 1 || !r.counters_ok)
 		ksft_print_msg("nobody: first failed read: %s: %s\n",
@@ -723,7 +723,7 @@ static void test_permissions(void)
 	/* Root without CAP_AUDIT_CONTROL gets as far as the module. */
 	nocap[0] = "5000";
 	nocap[LOCKED_IDX] = "1";
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	pid = probe_as(1, nocap, &r);
 	ksft_test_result(pid > 0 && r.cap_gone && r.read_ok == 1,
 			 "root without CAP_AUDIT_CONTROL reads all parameters\n");
@@ -768,7 +768,7 @@ static void test_init_race(void)
 	long mark;
 
 	argv[1] = ko();
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	if (pipe(fd))
 		ksft_exit_fail_msg("pipe\n");
 	hammer = fork();
@@ -905,7 +905,7 @@ static void test_insmod(void)
 		const char *argv[] = { "/bin/insmod", ko(), bl[i].args[0],
 				       bl[i].args[1], NULL };
 
-		mark = ta_log_mark_synced();
+		mark = ta_log_mark();
 		fd = kmsg_open();
 		pid = ta_spawn(argv, LOADER_AUID, &status);
 		ksft_test_result(pid > 0 && WIFEXITED(status) &&
@@ -954,7 +954,7 @@ static void test_insmod(void)
 		const char *ok[] = { "op=" TIMEAUDIT_OP_LOAD, "res=1",
 				     pidn, NULL };
 
-		mark = ta_log_mark_synced();
+		mark = ta_log_mark();
 		pid = ta_spawn(argv, LOADER_AUID, &status);
 		ksft_test_result(pid > 0 && WIFEXITED(status) &&
 				 !WEXITSTATUS(status) && ta_module_loaded(),

@@ -264,7 +264,7 @@ int main(void)
 	ksft_test_result(json_counters_ok(), "--json: all counters, with sysfs's values\n");
 
 	/* set: both written, both recorded, in order */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	rc = ctl("set step=5ms freq=20ppm");
 	ksft_test_result(rc == 0 && !err[0], "set step=5ms freq=20ppm: exit 0\n");
 	ksft_test_result(param_is(TIMEAUDIT_PARAM_STEP, "5000000") &&
@@ -278,7 +278,7 @@ int main(void)
 			 n);
 
 	/* mistakes: exit 1, nothing written, nothing recorded */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	rc = ctl("set step=abc");
 	ksft_test_result(rc == TA_EXIT_USAGE &&
 			 !strncmp(err, "timeauditctl: step=abc: ", 24),
@@ -306,7 +306,7 @@ int main(void)
 	rc = ctl_as(NOBODY, "status");
 	ksft_test_result(rc == 0 && has_line("step_threshold", "5ms (5000000 ns)"),
 			 "status as nobody: exit 0 (%d)\n", rc);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	rc = ctl_as(NOBODY, "set step=1ms");
 	ksft_test_result(rc == TA_EXIT_PERM && strstr(err, "permission denied"),
 			 "set as nobody: exit 3, permission denied (%d: %.80s)\n",
@@ -317,7 +317,7 @@ int main(void)
 
 	/* apply: a config file, all of it or nothing */
 	write_file(conf, "# test\nstep = 2ms\nfreq = 10ppm  # back\n\nkey = ctl-key\nlock = 0\n");
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	rc = ctl("apply /tmp/ta-ctl.conf");
 	ksft_test_result(rc == 0 && param_is(TIMEAUDIT_PARAM_STEP, "2000000") &&
 			 param_is(TIMEAUDIT_PARAM_FREQ, "10000") &&
@@ -332,7 +332,7 @@ int main(void)
 			 set_record(recs[2], TIMEAUDIT_PARAM_KEY, TIMEAUDIT_DEF_KEY, "ctl-key"),
 			 "... three records, in file order (%d)\n", n);
 	write_file(badconf, "step = 1ms\nslew = fast\n");
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	rc = ctl("apply /tmp/ta-bad.conf");
 	n = ctl_records(mark);
 	ksft_test_result(rc == TA_EXIT_USAGE &&

@@ -66,7 +66,7 @@ int main(void)
 	ksft_test_result(ta_module_load(NULL) == 0, "module loaded, defaults\n");
 
 	/* 150 steps of 0.9 ms: none recorded alone, 100 ms reached at 112. */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	for (i = 0; i < 150; i++)
 		step_ns(900000);
 	n = drift_recs(mark, "TIME_INJOFFSET");
@@ -83,7 +83,7 @@ int main(void)
 		step_ns(-900000);
 
 	/* An NTP daemon's corrections: +-450 us, and 15 ppm worth of slew. */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	for (i = 0; i < 600; i++)
 		slew_us(i % 2 ? 450 : -450);
 	for (i = 0; i < 600; i++)
@@ -95,7 +95,7 @@ int main(void)
 	/* Frequency creeping up 0.5 ppm at a time, within a 60 s window. */
 	ta_param_write(TIMEAUDIT_PARAM_FDRIFT_WINDOW, "60");
 	freq_ppb(15000);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	for (i = 1; i <= 12; i++)
 		freq_ppb(15000 + 500 * i);
 	n = drift_recs(mark, "TIME_ADJNTPVAL");
@@ -104,7 +104,7 @@ int main(void)
 			 "freq +0.5 ppm x 12: one drift record at +5 ppm (%d)\n", n);
 	freq_ppb(0);		/* recorded jumps: each restarts the window */
 	freq_ppb(15000);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	for (i = 0; i < 100; i++)
 		freq_ppb(i % 2 ? 17000 : 13000);
 	n = drift_recs(mark, "TIME_ADJNTPVAL");
@@ -114,7 +114,7 @@ int main(void)
 	/* The drift class can be switched off like any other. */
 	ta_param_write(TIMEAUDIT_PARAM_CLASSES,
 		       "step,slew,freq,tick,status,tai,denied,rtc,tz,ptp,aux");
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	for (i = 0; i < 150; i++)
 		step_ns(900000);
 	for (i = 0; i < 150; i++)
@@ -129,7 +129,7 @@ int main(void)
 	 * per 100 ms.
 	 */
 	ta_module_load(TIMEAUDIT_PARAM_STEP "=100000000");
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	for (i = 0; i < 100; i++)
 		step_ns(50000000);
 	n = ta_ausearch(mark, "-m TIME_INJOFFSET",

@@ -153,7 +153,7 @@ int main(void)
 	snprintf(pid, sizeof(pid), " pid=%d ", getpid());
 	adjtimex(&r);
 	f.freq = r.freq > 0 ? r.freq - (100 << 16) : r.freq + (100 << 16);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	ok = adjtimex(&f) >= 0;
 	sleep(1);
 	n = ta_search(mark, "TIME_ADJNTPVAL", frq, NULL, 0);
@@ -165,7 +165,7 @@ int main(void)
 	release(t, uffd);
 
 	refused = 0;
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	hold(t, uffd);
 	/* The holders' own lost records settle (witness) before the mark. */
 	sleep(3);
@@ -176,7 +176,7 @@ int main(void)
 	early = mark;
 	held_n = n;
 	lost = ta_counter("records_lost");
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	ok = step(HOUR) >= 0;
 	sleep(4);
 	n = ta_search(mark, "TIME_INJOFFSET", wit, rec, sizeof(rec));

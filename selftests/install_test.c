@@ -190,7 +190,7 @@ static int run_unit(long *mark, char *why, size_t len)
 		snprintf(why, len, "cannot unload");
 		return 0;
 	}
-	*mark = ta_log_mark_synced();
+	*mark = ta_log_mark();
 	for (i = 0; i < nexec; i++) {
 		const char *argv[] = { "/bin/sh", "-c", exec[i], NULL };
 
@@ -289,7 +289,7 @@ int main(void)
 	ksft_test_result(ta_sh("%s", path) == 0,
 			 "modules.dep lists extra/kmod/timeaudit.ko\n");
 
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	ta_spawn(modprobe, -1, &status);
 	ksft_test_result(WIFEXITED(status) && !WEXITSTATUS(status) &&
 			 ta_module_loaded(),
@@ -406,7 +406,7 @@ int main(void)
 	 * gives up: the never rule keeps its calls out of the log, while
 	 * adjtimex(8) is recorded; without the never rules, chronyd is too.
 	 */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	ta_sh(CHRONYD_Q);
 	ta_sh("/usr/sbin/adjtimex -p >/dev/null");
 	n = ta_search(mark, "SYSCALL", chronyd_sys, NULL, 0);
@@ -414,7 +414,7 @@ int main(void)
 	ksft_test_result(n == 0 && all > 0,
 			 "shipped rules: chronyd's calls unrecorded (%d), adjtimex(8)'s recorded (%d)\n",
 			 n, all);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	ta_sh("grep -v '^-A never' " RULES " >/tmp/no-never.rules");
 	ta_sh("auditctl -D >/dev/null; auditctl -R /tmp/no-never.rules >/dev/null");
 	ta_sh(CHRONYD_Q);

@@ -170,7 +170,7 @@ static void try_unload(void)
 	long mark;
 	pid_t pid;
 
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	pid = ta_spawn(argv, UNLOADER_AUID, &status);
 	ksft_test_result(pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) &&
 			 ta_module_loaded() && ta_module_listed(),
@@ -194,7 +194,7 @@ static void flood_nobody(void)
 	long mark;
 	pid_t pid;
 
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	pid = fork();
 	if (!pid) {
 		/*
@@ -234,7 +234,7 @@ static void flood_root(void)
 	double t0, secs;
 	long mark;
 
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	f2 = ta_sh("auditctl -f 2 >/dev/null");
 	t0 = now_s();
 	/* Over about 2 s, so that the bucket refills during the flood. */
@@ -289,7 +289,7 @@ static void unload_i386(void)
 	int n;
 
 	usleep(300000);		/* a token for this one */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	if (low != MAP_FAILED) {
 		strcpy(low, TIMEAUDIT_NAME);
 		ret = int80(I386_DELETE_MODULE, (long)low, O_NONBLOCK);
@@ -322,7 +322,7 @@ static void force_unload(void)
 	long mark;
 	pid_t pid;
 
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	pid = ta_spawn(argv, UNLOADER_AUID, &status);
 	n = unload_records(mark, pid);
 	if (!built) {
@@ -370,7 +370,7 @@ int main(void)
 	ksft_test_result(ta_module_load(NULL) == 0 && param_is(TIMEAUDIT_PARAM_LOCKED, "0"),
 			 "fresh load, unlocked\n");
 
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	pid = ta_spawn(lock_argv, LOCKER_AUID, &status);
 	ksft_test_result(pid > 0 && WIFEXITED(status) && !WEXITSTATUS(status) &&
 			 param_is(TIMEAUDIT_PARAM_LOCKED, "1"),
@@ -390,7 +390,7 @@ int main(void)
 			 LOCKER_AUID, n);
 
 	/* Every parameter, locked itself included, now refuses with EPERM. */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	for (i = 0; i < ARRAY_SIZE(params); i++) {
 		int e = ta_param_write(params[i].name, params[i].attempt);
 
@@ -419,7 +419,7 @@ int main(void)
 	unload_i386();
 
 	/* The module still does its job. */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	n = setoffset(5000000) || setoffset(-5000000);
 	{
 		const char *needles[] = { "class=step", pidn, NULL };
@@ -434,7 +434,7 @@ int main(void)
 			 "locked: 5 ms steps still recorded (%d)\n", k);
 
 	/* timeauditctl: exit 4 for changes, lock is idempotent */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	n = ctl("set step=5ms");
 	ksft_test_result(n == TA_EXIT_LOCKED && strstr(err, "locked"),
 			 "timeauditctl set, locked: exit 4 (%d: %.80s)\n", n, err);

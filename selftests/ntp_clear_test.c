@@ -144,7 +144,7 @@ static void check(enum call c, const char *what, const char *via, int clears)
 				      strerror(errno));
 		return;
 	}
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	ret = call(c);
 	left = slew_left();
 	n = own_recs(mark, "TIME_INJOFFSET", "ntp_cleared=1");
@@ -259,7 +259,7 @@ static void check_leap(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &mono0);
 	midnight = leap_ahead(8);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	realtime_now();
 	early = ta_now_ns() < midnight;
 	off0 = real_mono();
@@ -271,7 +271,7 @@ static void check_leap(void)
 			 "leap second armed, clock_settime(now) before midnight (%d): one record with ntp_cleared=1 (%d), no leap (realtime moved %lld ns)\n",
 			 early, n, moved);
 	/* STA_INS is still set: the module knows the leap is gone. */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	n = setoffset(0, 0);
 	ksft_test_result(n == 0 && own_recs(mark, "TIME_INJOFFSET", NULL) == 0,
 			 "... ADJ_SETOFFSET of 0 after it: no record\n");
@@ -281,7 +281,7 @@ static void check_leap(void)
 	off0 = real_mono();
 	sleep_until(midnight + 1500000000LL);
 	moved = real_mono() - off0;
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	n = setoffset(0, 0);
 	ksft_test_result(llabs(moved + NSEC) < NSEC / 10 && n == 0 &&
 			 own_recs(mark, "TIME_INJOFFSET", NULL) == 0,
@@ -290,11 +290,11 @@ static void check_leap(void)
 
 	/* Armed again, any time of day: ADJ_SETOFFSET of 0 takes it, once. */
 	arm_leap_in_kernel();
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	n = setoffset(0, 0);
 	ksft_test_result(n == 0 && leap_recs(mark, " via=adjtimex ") == 1,
 			 "leap second armed, ADJ_SETOFFSET of 0: one record with ntp_cleared=1\n");
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	n = setoffset(0, 0);
 	ksft_test_result(n == 0 && own_recs(mark, "TIME_INJOFFSET", NULL) == 0,
 			 "... and again: no record, the leap is gone\n");

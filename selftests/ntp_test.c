@@ -275,7 +275,7 @@ static void test_pll(void)
 			 "PLL moved freq by %lld ppb on a 20 ms offset: one record, source=pll, threshold 50 ppm\n",
 			 d);
 
-	mark = ta_log_mark_synced();	/* after the record above */
+	mark = ta_log_mark();	/* after the record above */
 	ev0 = ta_counter("events_freq");
 	sup0 = ta_counter(TIMEAUDIT_CNT_SUPPRESSED);
 	d = pll_offset(4000000);
@@ -315,7 +315,7 @@ static void test_pll(void)
 	ta_param_write(TIMEAUDIT_PARAM_CLASSES,
 		       "step,slew,tick,status,tai,denied,drift,rtc,tz,ptp");
 	ta_param_write(TIMEAUDIT_PARAM_PLL, "0");
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	d = pll_offset(4000000);
 	fired = pll_drift_recs(mark);
 	ksft_test_result(llabs(d) >= 11000 && fired == 1 &&
@@ -337,7 +337,7 @@ static void test_steady_state(void)
 	unsigned long long ev0 = ta_counter("events_freq");
 	unsigned long long sup0 = ta_counter(TIMEAUDIT_CNT_SUPPRESSED);
 	struct timex tx = { 0 };
-	long mark = ta_log_mark_synced();	/* after test_pll()'s records */
+	long mark = ta_log_mark();	/* after test_pll()'s records */
 	char pid[32];
 	const char *needles[] = { pid, NULL };
 	int i, n;

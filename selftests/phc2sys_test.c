@@ -182,13 +182,13 @@ int main(void)
 		ksft_exit_fail_msg("auditctl could not add the syscall rules\n");
 
 	/* The step: phc2sys samples twice (s0), steps (s1), locks (s2). */
-	mark0 = ta_log_mark_synced();
+	mark0 = ta_log_mark();
 	pid = start_phc2sys();
 	t0 = time(NULL);
 	while (read_log() >= 0 && first_with_state(2) < 0 &&
 	       time(NULL) - t0 < 60)
 		usleep(100000);
-	mark_lock = ta_log_mark_synced();
+	mark_lock = ta_log_mark();
 	jump = first_with_state(1);
 	lock = first_with_state(2);
 	ta_step = ta_records(mark0);

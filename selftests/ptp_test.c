@@ -107,7 +107,7 @@ int main(void)
 	fd = phc_open(O_RDWR);
 
 	/* Set 100 s ahead of the system clock: one record. */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	now = ta_now_ns();
 	err = set_phc(fd, now + 100 * NSEC);
 	n = phc_recs(mark, "TIME_INJOFFSET", "op=phc_settime ");
@@ -125,7 +125,7 @@ int main(void)
 			 "... with the caller's identity and the key\n");
 
 	/* Steps: 5 ms recorded with its exact size, 500 us not. */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	err = step_phc(fd, -5000000);
 	n = phc_recs(mark, "TIME_INJOFFSET", "op=phc_step ");
 	ksft_test_result(!err && n == 1 &&
@@ -134,7 +134,7 @@ int main(void)
 			 strstr(rec, " threshold_ns=1000000 "),
 			 "ADJ_SETOFFSET -5 ms: one record, delta_ns=%lld (%d, err %d)\n",
 			 ta_field_ll(rec, "delta_ns"), n, err);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	err = step_phc(fd, 500000);
 	n = phc_recs(mark, "TIME_INJOFFSET", "op=phc_step ");
 	ksft_test_result(!err && n == 0,
@@ -142,7 +142,7 @@ int main(void)
 			 n);
 
 	/* Frequency: reads are silent and give the old value. */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	events = ta_counter("events_ptp");
 	for (n = 0; n < 50; n++)
 		v = read_freq(fd);
@@ -151,12 +151,12 @@ int main(void)
 	ksft_test_result(v >= 0 && n == 0 &&
 			 ta_counter("events_ptp") == events,
 			 "50 frequency reads: no record, no event (%d)\n", n);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	err = tune_phc(fd, v + SCALED_PPM(2));
 	n = phc_recs(mark, "TIME_ADJNTPVAL", "op=phc_freq ");
 	ksft_test_result(!err && n == 0,
 			 "frequency +2 ppm: below the threshold, no record (%d)\n", n);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	err = tune_phc(fd, v + SCALED_PPM(50));
 	n = phc_recs(mark, "TIME_ADJNTPVAL", "op=phc_freq ");
 	ksft_test_result(!err && n == 1 &&
@@ -170,7 +170,7 @@ int main(void)
 	/* After a reload the old frequency is unknown until read. */
 	ta_module_unload();
 	ta_module_load(NULL);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	err = tune_phc(fd, 0);
 	n = phc_recs(mark, "TIME_ADJNTPVAL", "op=phc_freq ");
 	ksft_test_result(!err && n == 1 && strstr(rec, " old=unknown ") &&
@@ -180,7 +180,7 @@ int main(void)
 
 	/* Without write access the kernel refuses (EACCES): recorded. */
 	ro = phc_open(O_RDONLY);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	err = set_phc(ro, ta_now_ns());
 	n = phc_recs(mark, "TIME_INJOFFSET", "class=denied ");
 	ksft_test_result(err == -EACCES && n == 1 &&
@@ -188,14 +188,14 @@ int main(void)
 			 strstr(rec, " res=failed exit=-13"),
 			 "clock_settime on a read-only %s: EACCES, one denied record (%d)\n",
 			 PHC, n);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	err = tune_phc(ro, SCALED_PPM(100));
 	n = phc_recs(mark, "TIME_ADJNTPVAL", "class=denied ");
 	ksft_test_result(err == -EACCES && n == 1 &&
 			 strstr(rec, "op=phc_freq ") && strstr(rec, " res=failed"),
 			 "frequency write on a read-only %s: one denied record (%d)\n",
 			 PHC, n);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	{
 		struct timex tx = { .modes = ADJ_STATUS };
 
@@ -218,14 +218,14 @@ int main(void)
 	ta_param_write(TIMEAUDIT_PARAM_CLASSES,
 		       "step,slew,freq,tick,status,tai,denied,drift,rtc,tz,aux");
 	events = ta_counter("events_ptp");
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	err = set_phc(fd, ta_now_ns() + 3600 * NSEC);
 	n = phc_recs(mark, "TIME_INJOFFSET", "via=phc ");
 	ksft_test_result(!err && n == 0 &&
 			 ta_counter("events_ptp") == events + 1,
 			 "ptp class off: a 1 h setting counted, not recorded (%d)\n", n);
 	ta_param_write(TIMEAUDIT_PARAM_CLASSES, "all");
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	err = set_phc(fd, ta_now_ns());
 	ksft_test_result(!err &&
 			 phc_recs(mark, "TIME_INJOFFSET", "op=phc_settime ") == 1,

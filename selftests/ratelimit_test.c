@@ -79,7 +79,7 @@ static void hour_in_a_loop(void)
 	long mark;
 
 	held0 = ta_counter(TIMEAUDIT_CNT_RATELIMITED);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	for (i = 0; i < CALLS; i++)
 		step_ns(i == HOUR_AT ? HOUR_NS : i == UNDO_AT ? -HOUR_NS : MS);
 	sleep(3);	/* the summary comes a second after the first held */
@@ -160,7 +160,7 @@ static void refusals_do_not_starve_steps(void)
 		ksft_test_result_fail("pipe\n");
 		return;
 	}
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	pid = flood(pipefd);
 	usleep(300000);
 	for (i = 0; i < PRIV; i++) {
@@ -204,7 +204,7 @@ static void caller_named(void)
 	pid_t pid;
 	int status, n;
 
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	pid = fork();
 	if (!pid) {
 		step_ns(3 * MS);
@@ -232,7 +232,7 @@ static void losses_on_record(void)
 	adjtimex(&tx);
 	orig = tx.freq;
 	lost0 = ta_counter(TIMEAUDIT_CNT_LOST);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	ta_sh("auditctl -a always,exclude -F msgtype=TIME_ADJNTPVAL");
 	tx = (struct timex){ .modes = ADJ_FREQUENCY, .freq = orig + (100 << 16) };
 	adjtimex(&tx);

@@ -113,7 +113,7 @@ int main(void)
 	/* Align the RTC first, then move the system clock 100 s ahead. */
 	ta_sh("/sbin/hwclock --systohc --utc");
 	step_s(100);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	ta_sh("/sbin/hwclock --systohc --utc");
 	n = rtc_recs(mark);
 	d = ta_field_ll(rec, "sec");
@@ -127,7 +127,7 @@ int main(void)
 	/* hwclock writes the RTC with ioctl(RTC_SET_TIME): named, no number */
 	ksft_test_result(strstr(rec, " entry=ioctl ") != NULL,
 			 "... and names its syscall: entry=ioctl\n");
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	n = rtc_rewrite();
 	ksft_test_result(n == 0 && own_rtc_recs(mark) == 0,
 			 "RTC written with its own time on its tick: no record (%d)\n",
@@ -135,16 +135,16 @@ int main(void)
 	step_s(-100);
 	ta_sh("/sbin/hwclock --systohc --utc");
 
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	set_tz(60, 0);
 	n = tz_recs(mark);
 	ksft_test_result(n == 1 && ta_field_ll(rec, "old") == 0 &&
 			 ta_field_ll(rec, "new") == 60 && strstr(rec, "class=tz"),
 			 "timezone 0 -> 60 min west: one record (%d)\n", n);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	set_tz(60, 0);
 	ksft_test_result(tz_recs(mark) == 0, "same timezone again: no record\n");
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	set_tz(0, 1);
 	n = tz_recs(mark);
 	ksft_test_result(n == 1 && ta_field_ll(rec, "new") == 0 &&
@@ -156,7 +156,7 @@ int main(void)
 	 * The kernel sets the timezone before the time: a time it then
 	 * refuses (the epoch, before this boot) leaves the timezone set.
 	 */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	{
 		struct timeval epoch = { 0, 0 };
 		struct timezone tz = { .tz_minuteswest = -120 };

@@ -274,10 +274,10 @@ static void phase_faults(void)
 
 	/* Audit disabled: nothing emitted, nothing counted as lost. */
 	ta_module_load(TIMEAUDIT_PARAM_RATE "=0");
+	mark = ta_log_mark();		/* syncs: needs audit on */
 	ta_sh("auditctl -e 0 >/dev/null");
 	em0 = ta_counter(TIMEAUDIT_CNT_EMITTED);
 	lost0 = ta_counter(TIMEAUDIT_CNT_LOST);
-	mark = ta_log_mark();
 	for (i = 0; i < 10; i++)
 		setoffset_ns(i % 2 ? -5000000 : 5000000);
 	ta_sh("auditctl -e 1 >/dev/null");

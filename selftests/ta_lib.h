@@ -33,10 +33,11 @@ int ta_param_read(const char *name, char *buf, size_t len);
 int ta_param_write(const char *name, const char *val);	/* 0 or -errno */
 unsigned long long ta_counter(const char *name);
 
-/* Size of the audit log: records after this offset are "new". */
+/*
+ * Size of the audit log once every record sent so far is in it: records
+ * after this offset are "new". Needs audit enabled and auditd running.
+ */
 long ta_log_mark(void);
-/* The same, once every record sent so far is in the log. */
-long ta_log_mark_synced(void);
 
 /*
  * Count the records of @type (an ausearch -m name) written after @since

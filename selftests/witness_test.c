@@ -121,7 +121,7 @@ static void test_blind(void)
 	ksft_test_result(load_tamper_watch() == 0, "audit watch on %s\n",
 			 KPROBES_ENABLED);
 	sleep_ms(1500);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	hbmark = mark;
 
 	ksft_test_result(ta_write_file(KPROBES_ENABLED, "0") == 0,
@@ -186,7 +186,7 @@ static void test_blind(void)
 	      " >/dev/null 2>&1");
 
 	/* Armed again: undoing the step is an ordinary step record. */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	clock_settime_by(-2500 * MSEC);
 	sleep_ms(2500);
 	ksft_test_result(count(mark, "TIME_INJOFFSET", "class=step", NULL) == 1 &&
@@ -312,7 +312,7 @@ static void test_no_false_positive(void)
 
 	ksft_test_result(ta_module_load("rate_limit=0") == 0,
 			 "module loaded, rate_limit=0\n");
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	seen = ta_counter(TIMEAUDIT_CNT_EVENTS_PREFIX "step");
 	for (i = 0; i < 300; i++) {
 		long long s = sizes[i % 9] * (i % 2 ? -1 : 1);
@@ -346,7 +346,7 @@ static void test_no_false_positive(void)
 	ksft_test_result(n == 0, "no blind record (%d)\n", n);
 
 	/* Two tasks stepping in a loop for 6 s, across many samples. */
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	{
 		pthread_t t[2];
 		void *r0, *r1;
@@ -383,7 +383,7 @@ static void test_leap(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &mono0);
 	before = ta_now_ns();
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	t.tv_sec = (before / NSEC / 86400 + 1) * 86400 - 3;
 	t.tv_nsec = 0;
 	clock_settime(CLOCK_REALTIME, &t);
@@ -418,7 +418,7 @@ static void test_heartbeat(void)
 	ksft_test_result(ta_param_write(TIMEAUDIT_PARAM_HEARTBEAT, "2") == 0,
 			 "heartbeat_s=2 at run time\n");
 	sleep_ms(3000);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	for (i = 0; i < 3; i++)
 		clock_settime_by(5 * MSEC);
 	adjtimex(&tx);
@@ -453,7 +453,7 @@ static void test_heartbeat(void)
 	ksft_test_result(ta_param_write(TIMEAUDIT_PARAM_HEARTBEAT, "0") == 0,
 			 "heartbeat_s=0\n");
 	sleep_ms(1200);
-	mark = ta_log_mark_synced();
+	mark = ta_log_mark();
 	sleep_ms(4500);
 	n = count(mark, "TIME_ADJNTPVAL", "op=heartbeat", NULL);
 	ksft_test_result(n == 0, "heartbeat_s=0: no heartbeat (%d)\n", n);
