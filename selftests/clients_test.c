@@ -44,8 +44,8 @@ static void step_by(long long sec)
 static void test_date(void)
 {
 	char when[64];
+	long mark = ta_log_mark();	/* first: it waits for auditd */
 	time_t t = time(NULL) + 100;
-	long mark = ta_log_mark();
 	long long d;
 	int n, rc;
 

@@ -112,8 +112,8 @@ static void check_adjtime64(void)
 
 static void check_settime(long nr, const char *name, int wide)
 {
+	long mark = ta_log_mark();	/* first: it waits for auditd */
 	long long now = ta_now_ns() + 7 * NSEC;
-	long mark = ta_log_mark();
 	int32_t *t32 = low;
 	int64_t *t64 = low;
 	long ret;

@@ -158,26 +158,39 @@ static long ta_log_size(void)
 	return stat(TA_AUDIT_LOG, &st) ? 0 : st.st_size;
 }
 
+static long long ta_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
 /*
  * Records reach the log through kauditd and auditd in order, so once a
- * marker sent after them is in the log, so are they.
+ * marker sent after them is in the log, so are they. An auditd behind
+ * by a storm of records is waited for as long as the log grows (up to
+ * 2 min); 10 s without growth is a failure, said on the TAP stream.
  */
 static int ta_audit_sync(void)
 {
 	static int seq;
 	char marker[64], line[TA_REC_MAX];
-	long from = ta_log_size();
-	int tries;
+	long from = ta_log_size(), size = from;
+	long long start = ta_mono_ms(), grew = start, now;
 
 	snprintf(marker, sizeof(marker), "ta-sync-%d-%d", getpid(), ++seq);
-	if (ta_sh("auditctl -m %s >/dev/null 2>&1", marker))
+	if (ta_sh("auditctl -m %s >/dev/null 2>&1", marker)) {
+		printf("# audit sync: auditctl -m failed\n");
 		return -1;
-	for (tries = 0; tries < 500; tries++) {
+	}
+	do {
 		FILE *f = fopen(TA_AUDIT_LOG, "r");
+		long cur = ta_log_size();
 		int found = 0;
 
 		/* The marker comes after @from, unless auditd rotated the log. */
-		if (f && fseek(f, ta_log_size() < from ? 0 : from, SEEK_SET))
+		if (f && fseek(f, cur < from ? 0 : from, SEEK_SET))
 			rewind(f);
 		while (f && fgets(line, sizeof(line), f))
 			if (strstr(line, marker))
@@ -186,8 +199,16 @@ static int ta_audit_sync(void)
 			fclose(f);
 		if (found)
 			return 0;
+		now = ta_mono_ms();
+		if (cur != size) {
+			size = cur;
+			grew = now;
+		}
 		usleep(10000);
-	}
+	} while (now - grew < 10000 && now - start < 120000);
+	printf("# audit sync: %s not in %s after %lld ms\n", marker,
+	       TA_AUDIT_LOG, now - start);
+	fflush(stdout);
 	return -1;
 }
 

@@ -381,9 +381,9 @@ static void test_leap(void)
 	int state, n;
 	long mark;
 
+	mark = ta_log_mark();
 	clock_gettime(CLOCK_MONOTONIC, &mono0);
 	before = ta_now_ns();
-	mark = ta_log_mark();
 	t.tv_sec = (before / NSEC / 86400 + 1) * 86400 - 3;
 	t.tv_nsec = 0;
 	clock_settime(CLOCK_REALTIME, &t);
