@@ -75,6 +75,15 @@ static void test_hwclock(void)
 	mark = ta_log_mark();
 	rc = ta_sh("/sbin/hwclock --hctosys --utc");
 	n = by_comm(mark, "TIME_INJOFFSET", "hwclock", "class=step");
+	/*
+	 * 5.10's rtc_cmos gives up on a long update-in-progress under a
+	 * loaded host: a failed read set nothing, so read it again.
+	 */
+	if (rc && !n) {
+		ksft_print_msg("hwclock --hctosys failed (%d), once more\n", rc);
+		rc = ta_sh("/sbin/hwclock --hctosys --utc");
+		n = by_comm(mark, "TIME_INJOFFSET", "hwclock", "class=step");
+	}
 	d = ta_field_ll(rec, "delta_ns");
 	ksft_test_result(rc == 0 && n == 1 && d < -7190 * NSEC &&
 			 d > -7210 * NSEC,

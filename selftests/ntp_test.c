@@ -221,20 +221,37 @@ static long long freq_ppb(void)
 	return (long long)tx.freq * 1000 / 65536;
 }
 
-/*
- * Hand the kernel PLL an offset of @ns in the next second, as ntpd and
- * systemd-timesyncd do at each poll: with time constant 0 it moves the
- * frequency by @ns * 1 s / 256 on its own. Returns the move, in ppb.
- */
-static long long pll_offset(long ns)
+static void next_second(void)
 {
-	struct timex tx = { .offset = ns };
 	struct timespec now;
-	long long f0 = freq_ppb();
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	usleep((1000000000L - now.tv_nsec) / 1000 + 20000);
+}
+
+/*
+ * Hand the kernel PLL an offset of @ns in the next second, as ntpd and
+ * systemd-timesyncd do at each poll: with time constant 0 it moves the
+ * frequency by @ns * (seconds since the last offset) / 256 on its own.
+ * An offset of 0 a second before makes that one second, however long
+ * the caller's searches took. Returns the move, in ppb; the calls the
+ * move was counted as in @events, if not NULL.
+ */
+static long long pll_offset(long ns, unsigned long long *events)
+{
+	struct timex tx = { .offset = 0 };
+	unsigned long long ev0;
+	long long f0;
+
+	next_second();
 	adj(ADJ_OFFSET | ADJ_NANO, &tx);
+	f0 = freq_ppb();
+	ev0 = ta_counter("events_freq");
+	next_second();
+	tx.offset = ns;
+	adj(ADJ_OFFSET | ADJ_NANO, &tx);
+	if (events)
+		*events = ta_counter("events_freq") - ev0;
 	return freq_ppb() - f0;
 }
 
@@ -255,7 +272,7 @@ static int pll_drift_recs(long mark)
  */
 static void test_pll(void)
 {
-	unsigned long long sup0, ev0;
+	unsigned long long sup0, ev;
 	struct timex tx = { .constant = 0 };
 	long long d, net = 0;
 	long st, mark;
@@ -265,10 +282,10 @@ static void test_pll(void)
 	st = get_status() & ~(STA_INS | STA_DEL | STA_FREQHOLD);
 	tx.status = st | STA_PLL;
 	adj(ADJ_STATUS | ADJ_TIMECONST | ADJ_NANO, &tx);
-	pll_offset(0);				/* the PLL's clock starts */
+	pll_offset(0, NULL);			/* the PLL's clock starts */
 
 	mark = ta_log_mark();
-	d = pll_offset(20000000);
+	d = pll_offset(20000000, NULL);
 	ksft_test_result(llabs(d) >= 51000 && ntp_recs(mark, "freq") == 1 &&
 			 has("threshold_ppb", "50000") &&
 			 strstr(rec, " source=pll ") && has("modes", "0x2001"),
@@ -276,14 +293,12 @@ static void test_pll(void)
 			 d);
 
 	mark = ta_log_mark();	/* after the record above */
-	ev0 = ta_counter("events_freq");
 	sup0 = ta_counter(TIMEAUDIT_CNT_SUPPRESSED);
-	d = pll_offset(4000000);
+	d = pll_offset(4000000, &ev);
 	net = d;
 	/* 15.6 ppm: above freq_threshold_ppb, which no longer applies */
 	ksft_test_result(llabs(d) >= 11000 && llabs(d) < 49000 &&
-			 ntp_recs(mark, "freq") == 0 &&
-			 ta_counter("events_freq") - ev0 == 1 &&
+			 ntp_recs(mark, "freq") == 0 && ev == 1 &&
 			 ta_counter(TIMEAUDIT_CNT_SUPPRESSED) - sup0 >= 1,
 			 "PLL moved freq by %lld ppb: counted, no record\n", d);
 
@@ -295,7 +310,7 @@ static void test_pll(void)
 	ta_param_write(TIMEAUDIT_PARAM_FDRIFT_WINDOW, "1");
 	for (i = 0; i < 6 && !fired; i++) {
 		mark = ta_log_mark();
-		d = pll_offset(4000000);
+		d = pll_offset(4000000, NULL);
 		net += d;
 		fired = pll_drift_recs(mark);
 		if (llabs(net) < 49000 && fired)
@@ -316,7 +331,7 @@ static void test_pll(void)
 		       "step,slew,tick,status,tai,denied,drift,rtc,tz,ptp");
 	ta_param_write(TIMEAUDIT_PARAM_PLL, "0");
 	mark = ta_log_mark();
-	d = pll_offset(4000000);
+	d = pll_offset(4000000, NULL);
 	fired = pll_drift_recs(mark);
 	ksft_test_result(llabs(d) >= 11000 && fired == 1 &&
 			 ntp_recs(mark, "freq") == 0,

@@ -403,6 +403,14 @@ static void test_leap(void)
 			 state, n);
 }
 
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
 static void test_heartbeat(void)
 {
 	struct timex tx = {
@@ -410,8 +418,8 @@ static void test_heartbeat(void)
 		.status = STA_UNSYNC | STA_PLL,
 		.maxerror = 12345, .esterror = 678,
 	};
-	long long step = 0, seq = 0, p;
-	int n, i, seq_ok = 1, period_ok = 1;
+	long long step = 0, seq = 0, p, t0;
+	int n, i, seq_ok = 1, period_ok = 1, most;
 	char *last;
 	long mark;
 
@@ -419,12 +427,15 @@ static void test_heartbeat(void)
 			 "heartbeat_s=2 at run time\n");
 	sleep_ms(3000);
 	mark = ta_log_mark();
+	t0 = mono_ms();
 	for (i = 0; i < 3; i++)
 		clock_settime_by(5 * MSEC);
 	adjtimex(&tx);
 	sleep_ms(4500);
 	n = ta_ausearch(mark, "-m TIME_ADJNTPVAL", (const char *[]){
 			"op=heartbeat", "class=heartbeat", NULL }, hb, MAX_HB);
+	/* Every 2 s in the window, which the search's own sync extends. */
+	most = (mono_ms() - t0) / 2000 + 1;
 	for (i = 0; i < n && i < MAX_HB; i++) {
 		step += ta_field_ll(hb[i], "events_step");
 		p = ta_field_ll(hb[i], "period_ms");
@@ -433,8 +444,9 @@ static void test_heartbeat(void)
 			seq_ok = 0;
 		seq = ta_field_ll(hb[i], "seq");
 	}
-	ksft_test_result(n >= 2 && n <= 3 && seq_ok && period_ok,
-			 "%d heartbeats, seq consecutive, period ~2 s\n", n);
+	ksft_test_result(n >= 2 && n <= most && seq_ok && period_ok,
+			 "%d heartbeats (at most %d), seq consecutive, period ~2 s\n",
+			 n, most);
 	last = n > 0 ? hb[n > MAX_HB ? MAX_HB - 1 : n - 1] : rec;
 	ksft_test_result(step == 3, "events_step adds up to the 3 steps (%lld)\n",
 			 step);
@@ -477,13 +489,6 @@ static void test_limits(void)
 			 "insmod witness_interval_ms=0 refused\n");
 }
 
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 /* What the ftrace_ops and the canary add to a reload: for the report. */
 static void time_reloads(void)
