@@ -158,7 +158,7 @@ static long ta_log_size(void)
 	return stat(TA_AUDIT_LOG, &st) ? 0 : st.st_size;
 }
 
-static long long ta_mono_ms(void)
+long long ta_mono_ms(void)
 {
 	struct timespec ts;
 

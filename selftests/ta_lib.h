@@ -32,6 +32,7 @@ int ta_write_file(const char *path, const char *val);	/* 0 or -errno */
 int ta_param_read(const char *name, char *buf, size_t len);
 int ta_param_write(const char *name, const char *val);	/* 0 or -errno */
 unsigned long long ta_counter(const char *name);
+long long ta_mono_ms(void);		/* CLOCK_MONOTONIC, ms */
 
 /*
  * Size of the audit log once every record sent so far is in it: records

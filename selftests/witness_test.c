@@ -403,14 +403,6 @@ static void test_leap(void)
 			 state, n);
 }
 
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 static void test_heartbeat(void)
 {
 	struct timex tx = {
@@ -427,7 +419,7 @@ static void test_heartbeat(void)
 			 "heartbeat_s=2 at run time\n");
 	sleep_ms(3000);
 	mark = ta_log_mark();
-	t0 = mono_ms();
+	t0 = ta_mono_ms();
 	for (i = 0; i < 3; i++)
 		clock_settime_by(5 * MSEC);
 	adjtimex(&tx);
@@ -435,7 +427,7 @@ static void test_heartbeat(void)
 	n = ta_ausearch(mark, "-m TIME_ADJNTPVAL", (const char *[]){
 			"op=heartbeat", "class=heartbeat", NULL }, hb, MAX_HB);
 	/* Every 2 s in the window, which the search's own sync extends. */
-	most = (mono_ms() - t0) / 2000 + 1;
+	most = (ta_mono_ms() - t0) / 2000 + 1;
 	for (i = 0; i < n && i < MAX_HB; i++) {
 		step += ta_field_ll(hb[i], "events_step");
 		p = ta_field_ll(hb[i], "period_ms");
@@ -489,7 +481,6 @@ static void test_limits(void)
 			 "insmod witness_interval_ms=0 refused\n");
 }
 
-
 /* What the ftrace_ops and the canary add to a reload: for the report. */
 static void time_reloads(void)
 {
@@ -497,11 +488,11 @@ static void time_reloads(void)
 	int i;
 
 	for (i = 0; i < 3; i++) {
-		t0 = mono_ms();
+		t0 = ta_mono_ms();
 		ta_module_load(NULL);
-		t1 = mono_ms();
+		t1 = ta_mono_ms();
 		ta_module_unload();
-		t2 = mono_ms();
+		t2 = ta_mono_ms();
 		load += t1 - t0;
 		unload += t2 - t1;
 	}
